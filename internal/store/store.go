@@ -65,6 +65,11 @@ type Functions interface {
 	// code digests no other function version of any account references any
 	// more (so the caller may delete the blobs). NotFound if absent.
 	DeleteFunction(ctx context.Context, acct account.ID, name string) (orphanDigests []string, err error)
+	// DeleteVersion removes one published version and returns the code
+	// digests no function version of any account references any more. Its
+	// number is never handed out again. NotFound if absent; InvalidArgument
+	// for LatestVersion (use DeleteFunction).
+	DeleteVersion(ctx context.Context, acct account.ID, name, version string) (orphanDigests []string, err error)
 	// Usage returns the number of functions and the total code size of all
 	// versions in the account.
 	Usage(ctx context.Context, acct account.ID) (functions int, codeBytes int64, err error)

@@ -1,0 +1,96 @@
+// Package daemon is Lambent's composition root: it maps a Config onto the
+// subsystems (store, artifact store, sandbox, invoke manager, APIs,
+// gateway), starts them in order and stops them in reverse order. Tests
+// start exactly this object graph in-process.
+package daemon
+
+import (
+	"errors"
+	"io"
+	"log/slog"
+	"time"
+
+	"lambent/internal/account"
+)
+
+// Config is everything `lambent server` can be told.
+type Config struct {
+	Listen    string // default 127.0.0.1:9000
+	DataDir   string // default ./lambent-data
+	Region    string // default us-east-1
+	AccountID string // the bootstrap account, default 000000000000
+
+	// RootAccessKeyID and RootSecretAccessKey preset the bootstrap
+	// account's root credentials; both or neither.
+	RootAccessKeyID     string
+	RootSecretAccessKey string
+
+	AccountConcurrency int           // default 1000
+	IdleTimeout        time.Duration // default 10m
+	MaxLifetime        time.Duration // default 2h
+	ShutdownTimeout    time.Duration // default 60s: how long SIGTERM waits for invocations
+
+	Logger *slog.Logger
+	// Out receives the one-time credentials banner (default: discarded).
+	Out io.Writer
+}
+
+// Validate fills defaults and checks the values.
+func (c *Config) Validate() error {
+	if c.Listen == "" {
+		c.Listen = "127.0.0.1:9000"
+	}
+	if c.DataDir == "" {
+		c.DataDir = "./lambent-data"
+	}
+	if c.Region == "" {
+		c.Region = "us-east-1"
+	}
+	if c.AccountID == "" {
+		c.AccountID = "000000000000"
+	}
+	if _, err := account.Parse(c.AccountID); err != nil {
+		return errors.New("account ID must be 12 digits")
+	}
+	if !validRegion(c.Region) {
+		return errors.New("region must look like us-east-1")
+	}
+	if (c.RootAccessKeyID == "") != (c.RootSecretAccessKey == "") {
+		return errors.New("set both the root access key ID and the root secret access key, or neither")
+	}
+	if c.RootAccessKeyID != "" && (len(c.RootAccessKeyID) < 16 || len(c.RootSecretAccessKey) < 16) {
+		return errors.New("root access key ID and secret must be at least 16 characters")
+	}
+	if c.ShutdownTimeout <= 0 {
+		c.ShutdownTimeout = 60 * time.Second
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if c.Out == nil {
+		c.Out = io.Discard
+	}
+	return nil
+}
+
+// validRegion accepts region names of the shape the Lambda model's
+// patterns require (xx-word-N, optionally with -gov/-iso parts).
+func validRegion(r string) bool {
+	if len(r) < 4 || len(r) > 32 {
+		return false
+	}
+	dash := 0
+	for i := 0; i < len(r); i++ {
+		ch := r[i]
+		switch {
+		case ch >= 'a' && ch <= 'z':
+		case ch >= '0' && ch <= '9':
+		case ch == '-':
+			dash++
+		default:
+			return false
+		}
+	}
+	last := r[len(r)-1]
+	return dash >= 2 && last >= '0' && last <= '9'
+}

@@ -1,0 +1,185 @@
+package invoke
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"sync"
+	"time"
+
+	"lambent/internal/logs"
+	"lambent/internal/runtimeapi"
+	"lambent/internal/sandbox"
+)
+
+// environment is one execution environment with its Runtime API server
+// and output collector. It serves one invocation at a time.
+type environment struct {
+	id      string
+	pool    *pool
+	sb      sandbox.Env
+	api     *runtimeapi.Server
+	out     *output
+	stream  string
+	created time.Time
+
+	lastUsed time.Time     // guarded by pool.mu
+	initDur  time.Duration // reported on the first invocation only
+	retired  bool          // guarded by pool.mu
+
+	// ctx ends when the runtime process exits.
+	ctx context.Context
+
+	tailMu sync.Mutex
+	tail   *tailBuffer // non-nil while an invocation with LogType=Tail runs
+}
+
+func newID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// startEnvironment runs the cold-start path: code, sandbox, Runtime API,
+// runtime process, and waits for the end of init.
+func (m *Manager) startEnvironment(ctx context.Context, p *pool) (*environment, *initFailure, error) {
+	d := p.deployment
+	rt, err := m.cfg.Runtimes.Lookup(d.Runtime)
+	if err != nil {
+		return nil, nil, fmt.Errorf("look up runtime: %w", err)
+	}
+	codeDir, err := m.cfg.Code.Dir(ctx, d.CodeDigest)
+	if err != nil {
+		return nil, nil, fmt.Errorf("prepare code: %w", err)
+	}
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		return nil, nil, fmt.Errorf("create output pipe: %w", err)
+	}
+	start := m.cfg.Clock.Now()
+	e := &environment{id: newID(), pool: p, created: start}
+	e.stream = logs.StreamName(start, p.key.version, e.id)
+	e.out, err = newOutput(pr, e.logLine)
+	if err != nil {
+		pr.Close()
+		pw.Close()
+		return nil, nil, err
+	}
+	sb, err := m.cfg.Sandbox.Create(ctx, sandbox.Spec{
+		ID: e.id, CodeDir: codeDir, RuntimeDir: m.cfg.RuntimeDir, Output: pw,
+		Limits: sandbox.Limits{MemoryMB: d.MemoryMB, EphemeralMB: d.EphemeralMB},
+	})
+	pw.Close() // the sandbox holds its own reference
+	if err != nil {
+		e.out.Close()
+		return nil, nil, fmt.Errorf("create environment: %w", err)
+	}
+	e.sb = sb
+	if f, err := m.boot(ctx, e, rt, start); err != nil || f != nil {
+		e.destroy()
+		return nil, f, err
+	}
+	return e, nil, nil
+}
+
+// boot starts the Runtime API and the runtime, then waits for init.
+func (m *Manager) boot(ctx context.Context, e *environment, rt runtimeInfo, start time.Time) (*initFailure, error) {
+	ln, addr, err := e.sb.Listen()
+	if err != nil {
+		return nil, fmt.Errorf("listen: %w", err)
+	}
+	e.api = runtimeapi.NewServer(m.cfg.Logger)
+	go func() { _ = e.api.Serve(ln) }()
+	paths := e.sb.Paths()
+	argv := rt.Command(paths.TaskRoot, paths.RuntimeDir)
+	if err := e.sb.Start(argv, m.environ(e, rt, paths, addr)); err != nil {
+		return &initFailure{errType: "Runtime.InvalidEntrypoint",
+			message: "Couldn't find valid bootstrap(s): " + argv[0]}, nil
+	}
+	var cancel context.CancelFunc
+	e.ctx, cancel = context.WithCancel(context.Background())
+	go func() { <-e.sb.Done(); cancel() }()
+	timer := time.NewTimer(m.cfg.InitTimeout)
+	defer timer.Stop()
+	select {
+	case <-e.api.Ready():
+		e.initDur = m.cfg.Clock.Now().Sub(start)
+		return nil, nil
+	case body := <-e.api.InitError():
+		e.initDur = m.cfg.Clock.Now().Sub(start)
+		return initFailureFromBody(body), nil
+	case <-e.sb.Done():
+		e.initDur = m.cfg.Clock.Now().Sub(start)
+		return &initFailure{errType: "Runtime.ExitError", message: exitMessage(e.sb.ExitError())}, nil
+	case <-timer.C:
+		e.initDur = m.cfg.InitTimeout
+		return &initFailure{errType: "Sandbox.Timedout", message: fmt.Sprintf(
+			"Init phase timed out after %.2f seconds", m.cfg.InitTimeout.Seconds())}, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// logLine receives one line of runtime output (called with the output
+// collector's lock held).
+func (e *environment) logLine(line string) {
+	now := e.pool.m.cfg.Clock.Now()
+	e.emit(now, line)
+}
+
+// emit records a line in the log stream and in the current tail buffer.
+func (e *environment) emit(t time.Time, line string) {
+	p := e.pool
+	p.m.cfg.Logs.Append(p.key.account, p.deployment.LogGroup, e.stream, logs.Event{Timestamp: t, Message: line})
+	e.tailMu.Lock()
+	if e.tail != nil {
+		e.tail.add(line)
+	}
+	e.tailMu.Unlock()
+}
+
+func (e *environment) destroy() {
+	if e.api != nil {
+		e.api.Close()
+	}
+	if e.sb != nil {
+		_ = e.sb.Destroy()
+	}
+	if e.out != nil {
+		e.out.Close()
+	}
+}
+
+func exitMessage(err error) string {
+	if err == nil {
+		return "Runtime exited without providing a reason"
+	}
+	var ee interface{ ExitCode() int }
+	if errors.As(err, &ee) && ee.ExitCode() == 0 {
+		return "Runtime exited without providing a reason"
+	}
+	return "Runtime exited with error: " + err.Error()
+}
+
+// tailBuffer keeps the last 4 KB of an invocation's log.
+type tailBuffer struct{ b []byte }
+
+const tailLimit = 4096
+
+func (t *tailBuffer) add(line string) {
+	t.b = append(t.b, line...)
+	t.b = append(t.b, '\n')
+	if len(t.b) > 4*tailLimit {
+		t.b = append(t.b[:0], t.b[len(t.b)-tailLimit:]...)
+	}
+}
+
+func (t *tailBuffer) bytes() []byte {
+	if len(t.b) > tailLimit {
+		return t.b[len(t.b)-tailLimit:]
+	}
+	return t.b
+}

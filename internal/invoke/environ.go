@@ -1,0 +1,49 @@
+package invoke
+
+import (
+	"strconv"
+
+	"lambent/internal/sandbox"
+)
+
+// environ builds the runtime's environment from nothing: customer
+// variables first, then Lambda's reserved variables, which always win.
+// Nothing of the server's own environment is passed on.
+func (m *Manager) environ(e *environment, rt runtimeInfo, paths sandbox.Paths, apiAddr string) []string {
+	d := e.pool.deployment
+	k := e.pool.key
+	vars := make(map[string]string, len(d.Environment)+24)
+	for key, v := range d.Environment {
+		vars[key] = v
+	}
+	set := func(key, v string) { vars[key] = v }
+	set("LANG", "en_US.UTF-8")
+	set("PATH", "/usr/local/bin:/usr/bin/:/bin:/opt/bin")
+	set("LD_LIBRARY_PATH", "/var/lang/lib:/lib64:/usr/lib64:/var/runtime:/var/runtime/lib:"+paths.TaskRoot+":"+paths.TaskRoot+"/lib:/opt/lib")
+	if m.cfg.Endpoint != "" {
+		set("AWS_ENDPOINT_URL_LAMBDA", m.cfg.Endpoint)
+		set("AWS_ENDPOINT_URL_STS", m.cfg.Endpoint)
+		set("AWS_ENDPOINT_URL_IAM", m.cfg.Endpoint)
+	}
+	set("_HANDLER", d.Handler)
+	if rt.ExecutionEnv != "" {
+		set("AWS_EXECUTION_ENV", rt.ExecutionEnv)
+	}
+	set("AWS_LAMBDA_LOG_GROUP_NAME", d.LogGroup)
+	set("AWS_LAMBDA_LOG_STREAM_NAME", e.stream)
+	set("LAMBDA_TASK_ROOT", paths.TaskRoot)
+	set("LAMBDA_RUNTIME_DIR", paths.RuntimeDir)
+	set("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand")
+	set("AWS_REGION", m.cfg.Region)
+	set("AWS_DEFAULT_REGION", m.cfg.Region)
+	set("AWS_LAMBDA_FUNCTION_NAME", k.name)
+	set("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", strconv.Itoa(d.MemoryMB))
+	set("AWS_LAMBDA_FUNCTION_VERSION", k.version)
+	set("AWS_LAMBDA_RUNTIME_API", apiAddr)
+	set("TZ", ":UTC")
+	out := make([]string, 0, len(vars))
+	for key, v := range vars {
+		out = append(out, key+"="+v)
+	}
+	return out
+}

@@ -1,0 +1,41 @@
+package lambdaapi
+
+import (
+	"net/http"
+
+	"lambent/internal/errkind"
+	"lambent/internal/store"
+)
+
+func (a *API) deleteFunction(c *call) error {
+	t, err := a.resolve(c, true)
+	if err != nil {
+		return err
+	}
+	if err := a.authorize(c, "lambda:DeleteFunction", t.qualifiedARN()); err != nil {
+		return err
+	}
+	switch t.qualifier {
+	case "":
+	case store.LatestVersion:
+		return errkind.New(errkind.InvalidArgument, "$LATEST version cannot be deleted without deleting the function.")
+	default:
+		return errkind.New(errkind.InvalidArgument, "Deleting a single published version is not supported by this Lambent server yet; delete the function without a qualifier.")
+	}
+	orphans, err := a.cfg.Functions.DeleteFunction(c.r.Context(), c.acct(), t.name)
+	if err != nil {
+		if errkind.Is(err, errkind.NotFound) {
+			return errkind.Wrap(errkind.NotFound, "Function not found: "+t.arn, err)
+		}
+		return err
+	}
+	a.cfg.Invoker.Retire(c.acct(), t.name)
+	for _, d := range orphans {
+		a.cfg.Code.Forget(d)
+		if err := a.cfg.Artifacts.Delete(d); err != nil {
+			a.cfg.Logger.Warn("delete package", "digest", d, "err", err)
+		}
+	}
+	awswireJSON(c, http.StatusNoContent, nil)
+	return nil
+}

@@ -1,0 +1,111 @@
+package lambdaapi
+
+import (
+	"lambent/internal/function"
+	"lambent/internal/store"
+)
+
+type updateFunctionConfigurationInput struct {
+	Role             *string           `json:"Role"`
+	Handler          *string           `json:"Handler"`
+	Description      *string           `json:"Description"`
+	Timeout          *int              `json:"Timeout"`
+	MemorySize       *int              `json:"MemorySize"`
+	Environment      *environment      `json:"Environment"`
+	Runtime          *string           `json:"Runtime"`
+	EphemeralStorage *ephemeralStorage `json:"EphemeralStorage"`
+	TracingConfig    *tracingConfig    `json:"TracingConfig"`
+	DeadLetterConfig *deadLetterConfig `json:"DeadLetterConfig"`
+	LoggingConfig    *loggingConfig    `json:"LoggingConfig"`
+	Layers           []string          `json:"Layers"`
+	VpcConfig        *vpcConfig        `json:"VpcConfig"`
+	RevisionId       string            `json:"RevisionId"`
+}
+
+func (a *API) updateFunctionConfiguration(c *call) error {
+	var in updateFunctionConfigurationInput
+	if err := decode(c.body, &in); err != nil {
+		return err
+	}
+	t, err := a.resolve(c, false)
+	if err != nil {
+		return err
+	}
+	if err := a.authorize(c, "lambda:UpdateFunctionConfiguration", t.arn); err != nil {
+		return err
+	}
+	if err := validateUpdate(&in); err != nil {
+		return err
+	}
+	if in.Runtime != nil {
+		if _, err := a.cfg.Runtimes.Lookup(*in.Runtime); err != nil {
+			return err
+		}
+	}
+	f, err := a.cfg.Functions.UpdateFunction(c.r.Context(), c.acct(), t.name, store.LatestVersion, func(f *store.Function) error {
+		cfg, err := function.Decode(f.Config)
+		if err != nil {
+			return err
+		}
+		if err := checkRevision(in.RevisionId, f.RevisionID); err != nil {
+			return err
+		}
+		if err := checkUpdatable(cfg, t.arn); err != nil {
+			return err
+		}
+		applyConfig(cfg, &in)
+		a.beginUpdate(f, cfg)
+		return nil
+	})
+	if err != nil {
+		return notFoundAs(err, t.arn)
+	}
+	a.startPrepare(c.acct(), t.name, store.LatestVersion)
+	cfg, err := function.Decode(f.Config)
+	if err != nil {
+		return err
+	}
+	awswireJSON(c, 200, a.configuration(string(c.acct()), f, cfg))
+	return nil
+}
+
+// applyConfig replaces every supplied top-level member wholesale and
+// leaves omitted ones unchanged.
+func applyConfig(cfg *function.Config, in *updateFunctionConfigurationInput) {
+	setString(&cfg.Role, in.Role)
+	setString(&cfg.Handler, in.Handler)
+	setString(&cfg.Description, in.Description)
+	setString(&cfg.Runtime, in.Runtime)
+	if in.Timeout != nil {
+		cfg.TimeoutSec = *in.Timeout
+	}
+	if in.MemorySize != nil {
+		cfg.MemoryMB = *in.MemorySize
+	}
+	if in.Environment != nil {
+		cfg.Environment = in.Environment.Variables
+	}
+	if in.EphemeralStorage != nil {
+		cfg.EphemeralMB = in.EphemeralStorage.Size
+	}
+	if in.TracingConfig != nil {
+		cfg.TracingMode = in.TracingConfig.Mode
+	}
+	if in.DeadLetterConfig != nil {
+		cfg.DeadLetterTarget = in.DeadLetterConfig.TargetArn
+	}
+	if in.LoggingConfig != nil {
+		if in.LoggingConfig.LogFormat != "" {
+			cfg.LogFormat = in.LoggingConfig.LogFormat
+		}
+		if in.LoggingConfig.LogGroup != "" {
+			cfg.LogGroup = in.LoggingConfig.LogGroup
+		}
+	}
+}
+
+func setString(dst *string, src *string) {
+	if src != nil {
+		*dst = *src
+	}
+}

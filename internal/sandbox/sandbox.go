@@ -1,0 +1,72 @@
+// Package sandbox is the contract between the invoke orchestrator and the
+// execution-environment implementations. An environment hosts one runtime
+// process for one function version; the orchestrator serves the Runtime API
+// on the listener the environment gives it and starts the runtime.
+//
+// Implementations: process (an unisolated child process, the foundation's
+// tier) and, later, linux (namespaces, cgroups, seccomp). The shared contract
+// suite lives in sandboxtest.
+package sandbox
+
+import (
+	"context"
+	"net"
+	"os"
+)
+
+// Limits bounds an environment.
+type Limits struct {
+	MemoryMB    int
+	EphemeralMB int
+	// Pids caps processes and threads; 0 means the implementation default.
+	Pids int
+}
+
+// Spec describes an environment to create.
+type Spec struct {
+	// ID names the environment; unique among live environments.
+	ID string
+	// CodeDir is a host directory holding the extracted function package.
+	// Implementations give the runtime its own read-only view or copy of it
+	// and never modify it.
+	CodeDir string
+	// RuntimeDir is a host directory holding Lambent's runtime clients.
+	RuntimeDir string
+	Limits     Limits
+	// Output receives the runtime's stdout and stderr, interleaved.
+	Output *os.File
+}
+
+// Paths are the locations the runtime sees inside the environment.
+type Paths struct {
+	TaskRoot   string // the code; /var/task in an isolated environment
+	RuntimeDir string // Lambent's runtime clients; /var/runtime when isolated
+	Tmp        string // writable scratch space; /tmp when isolated
+}
+
+// Sandbox creates execution environments.
+type Sandbox interface {
+	// Create prepares an environment; the runtime is not started yet.
+	Create(ctx context.Context, spec Spec) (Env, error)
+}
+
+// Env is one execution environment.
+type Env interface {
+	// Paths tells where code, runtime clients and /tmp are inside.
+	Paths() Paths
+	// Listen returns a listener that the runtime reaches at addr (the value
+	// for AWS_LAMBDA_RUNTIME_API), and nothing outside the environment
+	// besides Lambent can reach.
+	Listen() (ln net.Listener, addr string, err error)
+	// Start runs argv with exactly the environment env (no inheritance).
+	Start(argv, env []string) error
+	// Done is closed when the runtime process has exited.
+	Done() <-chan struct{}
+	// ExitError describes how the runtime exited, after Done.
+	ExitError() error
+	// PeakMemoryBytes reports the highest memory use seen so far.
+	PeakMemoryBytes() int64
+	// Destroy kills every process of the environment and removes
+	// everything it created. It is safe to call more than once.
+	Destroy() error
+}
