@@ -74,10 +74,12 @@ func checkRoundTrip(t *testing.T, shape Shape, input string, ref FunctionRef) {
 	if err != nil || a.String() != s || a.Service != "lambda" || a.Account != acct {
 		t.Fatalf("%q: ARN %q parses to %+v, %v", input, s, a, err)
 	}
-	back, err := ParseNamespacedFunctionName(s, region)
 	want := FunctionRef{Name: ref.Name, Qualifier: ref.Qualifier, Account: acct, Region: ref.Region}
-	if err != nil || back != want {
-		t.Fatalf("%q (%v): %q parses back to %+v, %v; want %+v", input, shape, s, back, err, want)
+	if Length(s) <= MaxNamespacedFunctionNameInput {
+		back, err := ParseNamespacedFunctionName(s, region)
+		if err != nil || back != want {
+			t.Fatalf("%q (%v): %q parses back to %+v, %v; want %+v", input, shape, s, back, err, want)
+		}
 	}
 	if shape == ShapeFunctionName && Length(s) <= MaxFunctionNameInput {
 		if back, err := ParseFunctionName(s, region); err != nil || back != want {

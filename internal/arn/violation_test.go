@@ -41,9 +41,9 @@ func TestLength(t *testing.T) {
 	}{
 		{"", 0},
 		{"abc", 3},
-		{"é", 1},                     // two UTF-8 bytes, one UTF-16 unit
-		{"😀", 2},                     // four UTF-8 bytes, a surrogate pair
-		{"\xff\xfe", 2},              // invalid bytes count one each
+		{"é", 1},                      // two UTF-8 bytes, one UTF-16 unit
+		{"😀", 2},                      // four UTF-8 bytes, a surrogate pair
+		{"\xff\xfe", 2},               // invalid bytes count one each
 		{strings.Repeat("€", 10), 10}, // three bytes each
 	}
 	for _, tt := range tests {

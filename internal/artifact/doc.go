@@ -41,14 +41,14 @@
 // names are keyed HMACs, so the copy reveals neither code nor which public
 // package it holds, and a swapped or edited file fails to decrypt).
 //
-// Not defended: an attacker who can read the master key file (or process
-// memory) can decrypt every object, and one who can write the store can
-// delete objects or restore an older, authentic copy of one; and memory:
-// a package is processed in memory, so each concurrent Inspect, Extract,
-// Put or Get holds the whole package (up to MaxZipped, 50 MB) plus the zip
-// directory (which for a package of up to MaxFiles entries is bounded, but
-// archive/zip parses the full directory before the entry count is checked,
-// so a 50 MB zip of empty entries briefly costs a few hundred MB). Callers
-// bound concurrency. Zip files nested in the package are left alone, as
-// is file content: the sandbox, not this package, contains the code.
+// Not defended: an attacker who can read the master key file (or the
+// server's memory) can decrypt every object, and one who can write the
+// store directory can delete objects (but not substitute content). Memory is
+// not bounded below the package size: each concurrent Inspect, Extract, Put
+// or Get holds the whole package (up to MaxZipped, 50 MB) and its plaintext
+// or ciphertext copy, and archive/zip parses the whole central directory
+// before the entry count is checked, which costs about three bytes of heap
+// per zip byte for a zip made only of empty entries (about 150 MB at 50 MB).
+// Callers bound concurrency. Zip files nested in the package and the code
+// itself are left alone: containing the code is the sandbox's job.
 package artifact

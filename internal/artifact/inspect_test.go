@@ -15,9 +15,9 @@ import (
 )
 
 // small keeps the tests fast; the refusals quote these numbers.
-var small = Limits{MaxZipped: 1 << 20, MaxUnzipped: 1 << 20, MaxFiles: 100}
+var small = Limits{MaxZipped: 1 << 20, MaxUnzipped: 256 << 10, MaxFiles: 100}
 
-const msgUnzippedSmall = "Unzipped size must be smaller than 1048576 bytes"
+const msgUnzippedSmall = "Unzipped size must be smaller than 262144 bytes"
 
 func entryMsg(name, reason string) string {
 	return fmt.Sprintf("Invalid zip entry %q: %s", name, reason)
@@ -86,11 +86,11 @@ func refusals() []refusal {
 		{name: "over MaxZipped", zip: ents(file("a", strings.Repeat("x", 300))),
 			limits: Limits{MaxZipped: 100}, kind: errkind.TooLarge, msg: "Zipped size must be smaller than 100 bytes"},
 		r("too many files", ents(tooMany...), bad, "Zip file must contain at most 100 entries"),
-		r("honest oversize", ents(file("big", string(make([]byte, 2<<20)))), bad, msgUnzippedSmall),
-		r("honest oversize across entries", ents(file("a", string(make([]byte, 600<<10))),
-			file("b", string(make([]byte, 600<<10)))), bad, msgUnzippedSmall),
+		r("honest oversize", ents(file("big", string(make([]byte, 512<<10)))), bad, msgUnzippedSmall),
+		r("honest oversize across entries", ents(file("a", string(make([]byte, 150<<10))),
+			file("b", string(make([]byte, 150<<10)))), bad, msgUnzippedSmall),
 		r("bomb with lying headers", func(t testing.TB) []byte {
-			return lyingBomb(t, 2<<20, 1024)
+			return lyingBomb(t, 1<<20, 1024)
 		}, bad, msgUnzippedSmall),
 		r("bomb after good files", func(t testing.TB) []byte {
 			var buf bytes.Buffer
@@ -104,7 +104,7 @@ func refusals() []refusal {
 					t.Fatal(err)
 				}
 			}
-			zeros := make([]byte, 2<<20)
+			zeros := make([]byte, 1<<20)
 			comp := deflate(t, zeros)
 			w, err := zw.CreateRaw(&zip.FileHeader{Name: "a/bomb", Method: zip.Deflate,
 				CRC32: crc32.ChecksumIEEE(zeros), CompressedSize64: uint64(len(comp)), UncompressedSize64: 4})
@@ -119,8 +119,11 @@ func refusals() []refusal {
 			}
 			return buf.Bytes()
 		}, bad, msgUnzippedSmall),
+		r("header claims 4 EiB", func(t testing.TB) []byte {
+			return lyingBomb(t, 100, 1<<62)
+		}, bad, msgUnzippedSmall),
 		r("bomb with patched headers", func(t testing.TB) []byte {
-			return patchUncompressedSizes(t, buildZip(t, file("bomb", string(make([]byte, 2<<20)))), 1024)
+			return patchUncompressedSizes(t, buildZip(t, file("bomb", string(make([]byte, 1<<20)))), 1024)
 		}, bad, msgUnzippedSmall),
 		r("bomb as symlink target", func(t testing.TB) []byte {
 			b := buildZip(t, link("l", strings.Repeat("a/", 4000)))
@@ -143,6 +146,10 @@ func refusals() []refusal {
 		r("component too long", ents(file("a/"+long, "")), bad, entryMsg("a/"+long, reasonTooLong)),
 		r("path too long", ents(file(strings.Repeat("a/", 2049), "")), bad,
 			entryMsg(strings.Repeat("a/", 2049), reasonTooLong)),
+		r("symlink with a directory name", func(t testing.TB) []byte {
+			b := buildZip(t, link("sym_", "target"))
+			return bytes.ReplaceAll(b, []byte("sym_"), []byte("sym/"))
+		}, bad, entryMsg("sym/", reasonType)),
 		r("device", ents(zent{name: "dev", mode: fs.ModeDevice | 0o644}), bad, entryMsg("dev", reasonType)),
 		r("named pipe", ents(zent{name: "fifo", mode: fs.ModeNamedPipe | 0o644}), bad, entryMsg("fifo", reasonType)),
 
@@ -215,8 +222,8 @@ func acceptances() []acceptance {
 				"a/top.txt": "file 0644 top", "root.txt": "file 0644 r"},
 			unzipped: 8},
 		{name: "nested dirs, explicit and repeated",
-			ents: []zent{dir("./"), dir("a/"), dir("a/b/"), dir("a/"), file("a/b/c", "x"), dir("empty/")},
-			want: map[string]string{"a": "dir 0755", "a/b": "dir 0755", "a/b/c": "file 0644 x", "empty": "dir 0755"},
+			ents:     []zent{dir("./"), dir("a/"), dir("a/b/"), dir("a/"), file("a/b/c", "x"), dir("empty/")},
+			want:     map[string]string{"a": "dir 0755", "a/b": "dir 0755", "a/b/c": "file 0644 x", "empty": "dir 0755"},
 			unzipped: 1},
 		{name: "exec bit",
 			ents: []zent{exe("bootstrap", "#!/bin/sh"), file("data", "d"), {name: "odd", body: "o", mode: 0o710},
@@ -246,8 +253,8 @@ func acceptances() []acceptance {
 			want: map[string]string{"sp ace": "dir 0755", "sp ace/ünï.txt": "file 0644 u", "ab:c": "file 0644 c",
 				"..x": "file 0644 d"},
 			unzipped: 3},
-		{name: "exactly MaxUnzipped", ents: []zent{file("full", string(make([]byte, 1<<20)))},
-			want: map[string]string{"full": "file 0644 " + string(make([]byte, 1<<20))}, unzipped: 1 << 20},
+		{name: "exactly MaxUnzipped", ents: []zent{file("full", string(make([]byte, 256<<10)))},
+			want: map[string]string{"full": "file 0644 " + string(make([]byte, 256<<10))}, unzipped: 256 << 10},
 	}
 }
 
@@ -287,8 +294,8 @@ func TestLimitsDefaults(t *testing.T) {
 	// The public messages quote the configured numbers.
 	_, err := Inspect(make([]byte, 52428801), Limits{})
 	wantRefusal(t, err, errkind.TooLarge, "Zipped size must be smaller than 52428800 bytes")
-	_, err = Inspect(buildZip(t, file("big", string(make([]byte, 2<<20)))), Limits{MaxUnzipped: 1 << 20})
-	wantRefusal(t, err, errkind.InvalidArgument, msgUnzippedSmall)
+	_, err = Inspect(buildZip(t, file("big", string(make([]byte, 2000)))), Limits{MaxUnzipped: 1000})
+	wantRefusal(t, err, errkind.InvalidArgument, "Unzipped size must be smaller than 1000 bytes")
 }
 
 func TestCodeSha256(t *testing.T) {

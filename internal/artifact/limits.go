@@ -1,7 +1,6 @@
 package artifact
 
 import (
-	"crypto/sha256"
 	"encoding/base64"
 
 	"lambent/internal/errkind"
@@ -49,10 +48,6 @@ type Info struct {
 // CodeSha256 returns base64(raw sha256), Lambda's CodeSha256 format.
 func (i Info) CodeSha256() string {
 	return base64.StdEncoding.EncodeToString(i.Sha256[:])
-}
-
-func newInfo(zip []byte) Info {
-	return Info{Sha256: sha256.Sum256(zip), Size: int64(len(zip))}
 }
 
 // msgCorrupt is Lambda's message for an unreadable package.

@@ -41,7 +41,7 @@ func scan(b []byte, l Limits) (*plan, error) {
 	if len(zr.File) > l.MaxFiles {
 		return nil, errTooManyFiles(l.MaxFiles)
 	}
-	p := &plan{info: newInfo(b), inf: newInflater(l.MaxUnzipped)}
+	p := &plan{info: Info{Size: int64(len(b))}, inf: newInflater(l.MaxUnzipped)}
 	p.info.Files = len(zr.File)
 	t := newTree()
 	var declared uint64

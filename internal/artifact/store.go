@@ -7,10 +7,12 @@ import (
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
+	"math/bits"
 	"os"
 	"path/filepath"
 
@@ -19,18 +21,22 @@ import (
 
 // Object file format, version 1:
 //
-//	magic "LMBA" | version 0x01 | key nonce (12) | wrapped data key (32+16) | data nonce (12) | ciphertext+tag
+//	magic "LMBA" | version 0x01 | key nonce (12) | wrapped data key (32+16) | data nonce (12) | sealed body
 //
-// The data key is fresh per object. It is sealed with AES-256-GCM under the
-// wrap key, the content under the data key, both with additional data
-// magic|version|sha256(plaintext), so an object file renamed to another
-// object's name, or given another object's wrapped key, fails to open.
+// where the body is uint64le(len(plaintext)) | plaintext | zero padding up to
+// padme(len(plaintext)), plus the GCM tag. The data key is fresh per object.
+// It is sealed with AES-256-GCM under the wrap key, the body under the data
+// key, both with additional data magic|version|sha256(plaintext), so an
+// object file renamed to another object's name, or given another object's
+// wrapped key, fails to open. The padding keeps a file's size from pinning
+// down which known package it holds.
 const (
 	objMagic   = "LMBA"
 	objVersion = 1
 	nonceSize  = 12
 	tagSize    = 16
 	keySize    = 32
+	lenSize    = 8
 	headerSize = len(objMagic) + 1 + nonceSize + keySize + tagSize + nonceSize
 )
 
@@ -41,8 +47,9 @@ var ErrIntegrity = errors.New("artifact object fails authentication")
 
 // Store is an encrypted, content-addressed blob store on local disk, one
 // file per object. An object's address (digest) is the hex SHA-256 of its
-// plaintext; its file name is HMAC-SHA256(name key, digest), so a copy of the
-// directory reveals neither contents nor which known package it holds. Files
+// plaintext; its file name is HMAC-SHA256(name key, digest) and its size is
+// padded, so a copy of the directory reveals neither contents nor which
+// known package it holds. Files
 // whose names start with ".tmp-" are unfinished writes left by a crash and
 // may be removed while no Put runs. A Store is safe for concurrent use.
 type Store struct {
@@ -171,23 +178,21 @@ func parseDigest(digest string) ([32]byte, error) {
 func (s *Store) seal(sum [32]byte, data []byte) []byte {
 	dataKey := randomBytes(keySize)
 	ad := additionalData(sum)
-	out := make([]byte, 0, headerSize+len(data)+tagSize)
+	n := lenSize + padme(len(data))
+	out := make([]byte, 0, headerSize+n+tagSize)
 	out = append(append(out, objMagic...), objVersion)
-	out = appendSealed(out, s.wrapKey, dataKey, ad)
-	return appendSealed(out, dataKey, data, ad)
-}
-
-// appendSealed appends a fresh random nonce and the AES-256-GCM sealing of
-// plaintext under key to dst.
-func appendSealed(dst, key, plaintext, ad []byte) []byte {
-	aead := mustGCM(key)
-	nonce := randomBytes(nonceSize)
-	dst = append(dst, nonce...)
-	return aead.Seal(dst, nonce, plaintext, ad)
+	keyNonce := randomBytes(nonceSize)
+	out = mustGCM(s.wrapKey).Seal(append(out, keyNonce...), keyNonce, dataKey, ad)
+	dataNonce := randomBytes(nonceSize)
+	out = append(out, dataNonce...)
+	body := out[len(out) : len(out)+n] // zeroed by make: the padding
+	binary.LittleEndian.PutUint64(body, uint64(len(data)))
+	copy(body[lenSize:], data)
+	return mustGCM(dataKey).Seal(out, dataNonce, body, ad) // in place
 }
 
 func (s *Store) open(sum [32]byte, obj []byte) ([]byte, error) {
-	if len(obj) < headerSize+tagSize || string(obj[:len(objMagic)]) != objMagic {
+	if len(obj) < headerSize+lenSize+tagSize || string(obj[:len(objMagic)]) != objMagic {
 		return nil, fmt.Errorf("bad header: %w", ErrIntegrity)
 	}
 	if v := obj[len(objMagic)]; v != objVersion {
@@ -200,14 +205,34 @@ func (s *Store) open(sum [32]byte, obj []byte) ([]byte, error) {
 		return nil, fmt.Errorf("unwrap data key: %w", ErrIntegrity)
 	}
 	rest = rest[nonceSize+keySize+tagSize:]
-	data, err := mustGCM(dataKey).Open(nil, rest[:nonceSize], rest[nonceSize:], ad)
+	sealed := rest[nonceSize:]
+	body, err := mustGCM(dataKey).Open(sealed[:0], rest[:nonceSize], sealed, ad) // in place
 	if err != nil {
 		return nil, fmt.Errorf("decrypt content: %w", ErrIntegrity)
 	}
+	n := binary.LittleEndian.Uint64(body)
+	if n > uint64(len(body)-lenSize) || len(body) != lenSize+padme(int(n)) {
+		return nil, fmt.Errorf("bad length: %w", ErrIntegrity)
+	}
+	data := body[lenSize : lenSize+n]
 	if sha256.Sum256(data) != sum { // cannot happen unless the wrap key leaked
 		return nil, fmt.Errorf("content digest mismatch: %w", ErrIntegrity)
 	}
 	return data, nil
+}
+
+// padme rounds n up so that only its top bits are kept: sizes in one bucket
+// are indistinguishable, at most about 12% (for large n, a few %) is added,
+// and a size reveals O(log log n) bits (Nikitin et al., "Reducing Metadata
+// Leakage from Encrypted Files and Communication with PURBs", 2019).
+func padme(n int) int {
+	if n < 2 {
+		return n
+	}
+	e := bits.Len(uint(n)) - 1 // floor(log2 n)
+	s := bits.Len(uint(e))     // floor(log2 e) + 1
+	mask := 1<<(e-s) - 1
+	return (n + mask) &^ mask
 }
 
 // randomBytes returns n bytes from crypto/rand, whose Read never fails

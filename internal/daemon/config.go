@@ -5,7 +5,12 @@
 package daemon
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
 	"io"
 	"log/slog"
 	"time"
@@ -17,6 +22,11 @@ import (
 type Config struct {
 	Listen    string // default 127.0.0.1:9000
 	DataDir   string // default ./lambent-data
+	// RunDir holds what is rebuilt at every start: extracted code, the
+	// environments' directories and the runtime clients. It must be
+	// traversable by the unprivileged runtime user, so it defaults to a
+	// directory under the system temp dir named after the data dir.
+	RunDir string
 	Region    string // default us-east-1
 	AccountID string // the bootstrap account, default 000000000000
 
@@ -42,6 +52,14 @@ func (c *Config) Validate() error {
 	}
 	if c.DataDir == "" {
 		c.DataDir = "./lambent-data"
+	}
+	if c.RunDir == "" {
+		abs, err := filepath.Abs(c.DataDir)
+		if err != nil {
+			return fmt.Errorf("resolve data dir: %w", err)
+		}
+		sum := sha256.Sum256([]byte(abs))
+		c.RunDir = filepath.Join(os.TempDir(), "lambent-run-"+hex.EncodeToString(sum[:6]))
 	}
 	if c.Region == "" {
 		c.Region = "us-east-1"

@@ -67,7 +67,7 @@ func (d *Daemon) build() error {
 	if err := prepareDataDir(cfg.DataDir); err != nil {
 		return err
 	}
-	runDir := filepath.Join(cfg.DataDir, "run")
+	runDir := cfg.RunDir
 	if err := resetRunDir(runDir); err != nil {
 		return err
 	}
@@ -101,7 +101,7 @@ func (d *Daemon) build() error {
 	if err := runtimes.WriteFiles(runtimeDir); err != nil {
 		return fmt.Errorf("write runtime clients: %w", err)
 	}
-	limits := artifact.Limits{}.WithDefaults()
+	limits := artifact.Limits{MaxZipped: artifact.DefaultMaxZipped, MaxUnzipped: artifact.DefaultMaxUnzipped}
 	code, err := invoke.NewCodeCache(filepath.Join(runDir, "code"), blobs, limits)
 	if err != nil {
 		return err
@@ -188,14 +188,12 @@ func (d *Daemon) closeStores() {
 	}
 }
 
-// prepareDataDir creates the data dir. It is traversable but not listable
-// by others, so the unprivileged runtime can reach its environment under
-// run/ while secrets stay 0600.
+// prepareDataDir creates the data dir, private to the server.
 func prepareDataDir(dir string) error {
-	if err := os.MkdirAll(dir, 0o711); err != nil {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("create data dir: %w", err)
 	}
-	return os.Chmod(dir, 0o711)
+	return nil
 }
 
 // resetRunDir wipes what a previous run left: extracted code, environment

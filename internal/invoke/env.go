@@ -72,13 +72,14 @@ func (m *Manager) startEnvironment(ctx context.Context, p *pool) (*environment, 
 		ID: e.id, CodeDir: codeDir, RuntimeDir: m.cfg.RuntimeDir, Output: pw,
 		Limits: sandbox.Limits{MemoryMB: d.MemoryMB, EphemeralMB: d.EphemeralMB},
 	})
-	pw.Close() // the sandbox holds its own reference
 	if err != nil {
+		pw.Close()
 		e.out.Close()
 		return nil, nil, fmt.Errorf("create environment: %w", err)
 	}
 	e.sb = sb
-	if f, err := m.boot(ctx, e, rt, start); err != nil || f != nil {
+	f, err := m.boot(ctx, e, rt, start, pw)
+	if err != nil || f != nil {
 		e.destroy()
 		return nil, f, err
 	}
@@ -86,7 +87,10 @@ func (m *Manager) startEnvironment(ctx context.Context, p *pool) (*environment, 
 }
 
 // boot starts the Runtime API and the runtime, then waits for init.
-func (m *Manager) boot(ctx context.Context, e *environment, rt runtimeInfo, start time.Time) (*initFailure, error) {
+// The parent's copy of the output pipe's write end is closed once the
+// runtime holds its own.
+func (m *Manager) boot(ctx context.Context, e *environment, rt runtimeInfo, start time.Time, pw *os.File) (*initFailure, error) {
+	defer pw.Close()
 	ln, addr, err := e.sb.Listen()
 	if err != nil {
 		return nil, fmt.Errorf("listen: %w", err)
@@ -96,6 +100,7 @@ func (m *Manager) boot(ctx context.Context, e *environment, rt runtimeInfo, star
 	paths := e.sb.Paths()
 	argv := rt.Command(paths.TaskRoot, paths.RuntimeDir)
 	if err := e.sb.Start(argv, m.environ(e, rt, paths, addr)); err != nil {
+		m.cfg.Logger.Warn("start runtime", "function", e.pool.key.name, "err", err)
 		return &initFailure{errType: "Runtime.InvalidEntrypoint",
 			message: "Couldn't find valid bootstrap(s): " + argv[0]}, nil
 	}

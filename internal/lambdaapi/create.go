@@ -96,40 +96,37 @@ func (a *API) createFunction(c *call) error {
 
 // newConfig validates the caller's settings and applies Lambda's defaults.
 func (a *API) newConfig(name string, in *createFunctionInput) (function.Config, error) {
-	cfg := function.Config{
-		Runtime: in.Runtime, Handler: in.Handler, Role: in.Role, PackageType: in.PackageType,
-		MemoryMB: intOr(in.MemorySize, function.DefaultMemoryMB), TimeoutSec: intOr(in.Timeout, function.DefaultTimeoutSec),
-		EphemeralMB: function.DefaultEphemeralMB,
+	var cfg function.Config
+	req := function.CreateRequest{FunctionName: name, Settings: createSettings(in), Tags: in.Tags,
+		PackageType: nonEmpty(in.PackageType), Architectures: in.Architectures}
+	if _, err := function.ValidateCreate(&req, a.cfg.Region); err != nil {
+		return cfg, err
 	}
-	if in.Description != nil {
-		cfg.Description = *in.Description
+	if err := unsupported(in.Layers, in.VpcConfig); err != nil {
+		return cfg, err
 	}
-	if in.EphemeralStorage != nil {
-		cfg.EphemeralMB = in.EphemeralStorage.Size
+	if _, err := a.cfg.Runtimes.Lookup(in.Runtime); err != nil {
+		return cfg, err
 	}
-	if in.Environment != nil {
-		cfg.Environment = in.Environment.Variables
-	}
+	req.Settings.ApplyTo(&cfg)
 	if len(in.Architectures) > 0 {
 		cfg.Architecture = in.Architectures[0]
 	}
-	if in.TracingConfig != nil {
-		cfg.TracingMode = in.TracingConfig.Mode
-	}
-	if in.DeadLetterConfig != nil {
-		cfg.DeadLetterTarget = in.DeadLetterConfig.TargetArn
-	}
-	if in.LoggingConfig != nil {
-		cfg.LogFormat, cfg.LogGroup = in.LoggingConfig.LogFormat, in.LoggingConfig.LogGroup
-	}
-	if err := validateCreate(name, in, &cfg); err != nil {
-		return cfg, err
-	}
-	if _, err := a.cfg.Runtimes.Lookup(cfg.Runtime); err != nil {
-		return cfg, err
-	}
+	cfg.PackageType = in.PackageType
 	cfg.Defaults(name)
 	return cfg, nil
+}
+
+// unsupported refuses settings whose features this server does not have
+// yet, rather than accepting and ignoring them.
+func unsupported(layers []string, vpc *vpcConfig) error {
+	if len(layers) > 0 {
+		return errkind.New(errkind.InvalidArgument, "Layers are not supported by this Lambent server yet.")
+	}
+	if vpc != nil && (len(vpc.SubnetIds) > 0 || len(vpc.SecurityGroupIds) > 0) {
+		return errkind.New(errkind.InvalidArgument, "VpcConfig is not supported by this Lambent server yet.")
+	}
+	return nil
 }
 
 // storeCode validates a package and stores it encrypted. Nothing is

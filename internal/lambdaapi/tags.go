@@ -6,6 +6,7 @@ import (
 
 	"lambent/internal/arn"
 	"lambent/internal/errkind"
+	"lambent/internal/function"
 	"lambent/internal/store"
 )
 
@@ -64,8 +65,11 @@ func (a *API) tagResource(c *call) error {
 		return err
 	}
 	return a.retag(c, t, func(tags map[string]string) error {
+		if err := function.ValidateTags(in.Tags, tags); err != nil {
+			return err
+		}
 		maps.Copy(tags, in.Tags)
-		return validateTags(tags)
+		return nil
 	})
 }
 

@@ -32,7 +32,7 @@ func (a *API) updateFunctionCode(c *call) error {
 	if err := a.authorize(c, "lambda:UpdateFunctionCode", t.arn); err != nil {
 		return err
 	}
-	if err := validateArchitectures(in.Architectures); err != nil {
+	if err := function.ValidateArchitectures(in.Architectures); err != nil {
 		return err
 	}
 	var staged function.Config

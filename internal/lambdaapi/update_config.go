@@ -34,7 +34,11 @@ func (a *API) updateFunctionConfiguration(c *call) error {
 	if err := a.authorize(c, "lambda:UpdateFunctionConfiguration", t.arn); err != nil {
 		return err
 	}
-	if err := validateUpdate(&in); err != nil {
+	set := updateSettings(&in)
+	if _, err := function.ValidateUpdate(t.name, &set, a.cfg.Region); err != nil {
+		return err
+	}
+	if err := unsupported(in.Layers, in.VpcConfig); err != nil {
 		return err
 	}
 	if in.Runtime != nil {
@@ -53,7 +57,7 @@ func (a *API) updateFunctionConfiguration(c *call) error {
 		if err := checkUpdatable(cfg, t.arn); err != nil {
 			return err
 		}
-		applyConfig(cfg, &in)
+		set.ApplyTo(cfg)
 		a.beginUpdate(f, cfg)
 		return nil
 	})
@@ -67,45 +71,4 @@ func (a *API) updateFunctionConfiguration(c *call) error {
 	}
 	awswireJSON(c, 200, a.configuration(string(c.acct()), f, cfg))
 	return nil
-}
-
-// applyConfig replaces every supplied top-level member wholesale and
-// leaves omitted ones unchanged.
-func applyConfig(cfg *function.Config, in *updateFunctionConfigurationInput) {
-	setString(&cfg.Role, in.Role)
-	setString(&cfg.Handler, in.Handler)
-	setString(&cfg.Description, in.Description)
-	setString(&cfg.Runtime, in.Runtime)
-	if in.Timeout != nil {
-		cfg.TimeoutSec = *in.Timeout
-	}
-	if in.MemorySize != nil {
-		cfg.MemoryMB = *in.MemorySize
-	}
-	if in.Environment != nil {
-		cfg.Environment = in.Environment.Variables
-	}
-	if in.EphemeralStorage != nil {
-		cfg.EphemeralMB = in.EphemeralStorage.Size
-	}
-	if in.TracingConfig != nil {
-		cfg.TracingMode = in.TracingConfig.Mode
-	}
-	if in.DeadLetterConfig != nil {
-		cfg.DeadLetterTarget = in.DeadLetterConfig.TargetArn
-	}
-	if in.LoggingConfig != nil {
-		if in.LoggingConfig.LogFormat != "" {
-			cfg.LogFormat = in.LoggingConfig.LogFormat
-		}
-		if in.LoggingConfig.LogGroup != "" {
-			cfg.LogGroup = in.LoggingConfig.LogGroup
-		}
-	}
-}
-
-func setString(dst *string, src *string) {
-	if src != nil {
-		*dst = *src
-	}
 }

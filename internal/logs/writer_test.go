@@ -467,3 +467,18 @@ func (b *syncBuffer) String() string {
 	defer b.mu.Unlock()
 	return b.buf.String()
 }
+
+// BenchmarkAppend measures the invoke path's cost of one log line.
+func BenchmarkAppend(b *testing.B) {
+	w := NewWriter(&fakeLogs{}, discard(), WriterConfig{})
+	defer func() {
+		if err := w.Close(b.Context()); err != nil {
+			b.Fatal(err)
+		}
+	}()
+	ev := Event{Timestamp: time.UnixMilli(1), Message: "2024-05-01T00:00:00.000Z\tINFO\thello from the function"}
+	b.ReportAllocs()
+	for b.Loop() {
+		w.Append(acct, "/aws/lambda/f", "2024/05/01/[$LATEST]0123456789abcdef0123456789abcdef", ev)
+	}
+}

@@ -1,6 +1,9 @@
 package logsapi
 
 import (
+	"fmt"
+
+	"lambent/internal/errkind"
 	"lambent/internal/store"
 )
 
@@ -80,6 +83,9 @@ func (h *Handler) describeLogStreams(c *call, body []byte) (any, error) {
 		return nil, err
 	}
 	streams, next, err := h.cfg.Logs.ListLogStreams(c.ctx, c.acct, q)
+	if q.After != "" && errkind.Is(err, errkind.InvalidArgument) {
+		return nil, fmt.Errorf("list log streams: %w: %w", errInvalidToken, err) // a forged position
+	}
 	if err != nil {
 		return nil, storeError("list log streams", err, errGroupNotFound)
 	}

@@ -2,6 +2,7 @@ package runtimes
 
 import (
 	"fmt"
+	"os/exec"
 	"slices"
 	"strconv"
 	"strings"
@@ -44,14 +45,21 @@ type Catalog struct {
 	python map[int]string // minor version of 3.x → interpreter
 }
 
-// NewCatalog returns a catalog that finds interpreters with lookPath and asks
-// each one for its version by running it.
+// NewCatalog returns a catalog that finds interpreters with lookPath (or nil
+// for exec.LookPath) and asks each one for its version by running it.
 func NewCatalog(lookPath LookPath) *Catalog {
-	return NewCatalogWithProbe(lookPath, execProbe)
+	return NewCatalogWithProbe(lookPath, nil)
 }
 
-// NewCatalogWithProbe is NewCatalog with the version probe injected.
+// NewCatalogWithProbe is NewCatalog with the version probe injected (or nil
+// for running the interpreter).
 func NewCatalogWithProbe(lookPath LookPath, probe Probe) *Catalog {
+	if lookPath == nil {
+		lookPath = exec.LookPath
+	}
+	if probe == nil {
+		probe = execProbe
+	}
 	return &Catalog{lookPath: lookPath, probe: probe}
 }
 
@@ -126,54 +134,77 @@ func missingReason(name string) string {
 }
 
 // scan finds the interpreters for every accepted Node.js and Python runtime.
-// Each distinct executable is probed once.
+// Each distinct executable is probed once, all of them at the same time: a
+// broken version-manager shim can take seconds to fail.
 func (c *Catalog) scan() {
-	c.node = map[int]string{}
-	c.python = map[int]string{}
-	probed := map[string]probeResult{}
-	find := func(file string, fam Family) (Interpreter, bool) {
-		path, err := c.lookPath(file)
-		if err != nil {
-			return Interpreter{}, false
-		}
-		r, ok := probed[path]
-		if !ok {
-			r.in, r.err = c.probe(path, fam)
-			if r.err == nil && r.in.Path == "" {
-				r.in.Path = path
-			}
-			probed[path] = r
-		}
-		return r.in, r.err == nil
+	type candidate struct {
+		name   string // runtime name
+		path   string // executable found for one of its candidate names
+		family Family
 	}
+	var cands []candidate
+	probes := map[string]*probeResult{}
 	for _, name := range lambdaRuntimes {
 		if retired(name) {
 			continue
 		}
+		var files []string
+		var family Family
 		switch {
 		case isNode(name):
-			major := nodeMajor(name)
-			for _, file := range nodeCandidates(major) {
-				if in, ok := find(file, FamilyNode); ok && versionPart(in.Version, 0) == major {
-					c.node[major] = in.Path
-					break
+			files, family = nodeCandidates(nodeMajor(name)), FamilyNode
+		case isPython(name):
+			files, family = []string{name, "python3"}, FamilyPython
+		default:
+			continue
+		}
+		for _, file := range files {
+			if path, err := c.lookPath(file); err == nil {
+				cands = append(cands, candidate{name, path, family})
+				if probes[path] == nil {
+					probes[path] = &probeResult{family: family}
 				}
 			}
-		case isPython(name):
-			minor := pythonMinor(name)
-			for _, file := range []string{name, "python3"} {
-				if in, ok := find(file, FamilyPython); ok && versionPart(in.Version, 0) == 3 && versionPart(in.Version, 1) == minor {
-					c.python[minor] = in.Path
-					break
-				}
+		}
+	}
+
+	var wg sync.WaitGroup
+	for path, r := range probes {
+		wg.Go(func() {
+			r.in, r.err = c.probe(path, r.family)
+			if r.in.Path == "" {
+				r.in.Path = path
+			}
+		})
+	}
+	wg.Wait()
+
+	c.node = map[int]string{}
+	c.python = map[int]string{}
+	for _, cand := range cands { // candidate names in order of preference
+		r := probes[cand.path]
+		if r.err != nil {
+			continue
+		}
+		switch cand.family {
+		case FamilyNode:
+			major := nodeMajor(cand.name)
+			if _, done := c.node[major]; !done && versionPart(r.in.Version, 0) == major {
+				c.node[major] = r.in.Path
+			}
+		case FamilyPython:
+			minor := pythonMinor(cand.name)
+			if _, done := c.python[minor]; !done && versionPart(r.in.Version, 0) == 3 && versionPart(r.in.Version, 1) == minor {
+				c.python[minor] = r.in.Path
 			}
 		}
 	}
 }
 
 type probeResult struct {
-	in  Interpreter
-	err error
+	family Family
+	in     Interpreter
+	err    error
 }
 
 // nodeCandidates are the executable names that may provide Node.js major,

@@ -15,9 +15,18 @@
 // and keeps one HTTP connection to the Runtime API alive across invokes.
 // A provided runtime runs the function's own bootstrap instead.
 //
+// Error documents follow the AWS clients: Node.js posts
+// {"errorType","errorMessage","trace"} (AWS's Node runtimes name the stack
+// lines "trace"), Python {"errorMessage","errorType","requestId","stackTrace"}.
+// Where the AWS clients are silent or fail obscurely, ours choose: an empty
+// event is null/None in both, a Node.js result JSON.stringify rejects is
+// Runtime.MarshalError, and a Python handler attribute that is not callable is
+// Runtime.HandlerNotFound at init.
+//
 // Usage, at server start and when an environment starts:
 //
 //	cat := runtimes.NewCatalog(exec.LookPath)
+//	log.Info("runtimes", "installed", cat.Installed()) // probes now, not at the first CreateFunction
 //	if err := runtimes.WriteFiles(runtimeDir); err != nil { ... }
 //
 //	rt, err := cat.Lookup(fn.Runtime) // at CreateFunction: errkind.Validation or InvalidArgument

@@ -8,10 +8,13 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"slices"
 	"sync"
 	"testing"
 	"time"
+
+	"lambent/internal/testenv"
 )
 
 // postTimeout bounds one wait for the runtime; a cold Node or Python start
@@ -24,7 +27,7 @@ const (
 )
 
 // hostCatalog is the catalog of this machine, probed once for all tests.
-var hostCatalog = sync.OnceValue(func() *Catalog { return NewCatalog(exec.LookPath) })
+var hostCatalog = sync.OnceValue(func() *Catalog { return NewCatalog(nil) }) // nil: exec.LookPath
 
 // hostRuntime returns an installed runtime of family. It skips the test only
 // when the host has no interpreter of that family, and fails it when the
@@ -173,6 +176,19 @@ func (p *runtimeProc) waitExit(t *testing.T) error {
 		t.Fatalf("runtime still running after %v; output:\n%s", postTimeout, p.out)
 		return nil
 	}
+}
+
+// waitOutput waits until the runtime's output contains a match for re. The
+// runtime writes its log before it posts, but os/exec copies the output on
+// its own goroutine, so the post can arrive first.
+func (p *runtimeProc) waitOutput(t *testing.T, re *regexp.Regexp) {
+	t.Helper()
+	testenv.WaitFor(t, postTimeout, func() error {
+		if !re.MatchString(p.out.String()) {
+			return fmt.Errorf("no match for %s in output:\n%q", re, p.out)
+		}
+		return nil
+	})
 }
 
 // wantResponse fails unless post is a response whose JSON body equals want.

@@ -132,18 +132,20 @@ func TestNodeCallbackHandler(t *testing.T) {
 func TestNodeHandlerError(t *testing.T) {
 	rt := hostRuntime(t, FamilyNode)
 	tests := []struct {
-		name, src, wantType, wantMessage string
+		name, src, event, wantType, wantMessage string
 	}{
-		{"async throw", `exports.handler = async () => { throw new TypeError("bad input"); };`, "TypeError", "bad input"},
-		{"sync throw", `exports.handler = () => { throw new Error("sync boom"); };`, "Error", "sync boom"},
-		{"rejected with a string", `exports.handler = () => Promise.reject("plain");`, "string", "plain"},
-		{"unserializable result", `exports.handler = async () => { const o = {}; o.self = o; return o; };`, "Runtime.MarshalError", ""},
+		{"async throw", `exports.handler = async () => { throw new TypeError("bad input"); };`, `{}`, "TypeError", "bad input"},
+		{"sync throw", `exports.handler = () => { throw new Error("sync boom"); };`, `{}`, "Error", "sync boom"},
+		{"rejected with a string", `exports.handler = () => Promise.reject("plain");`, `{}`, "string", "plain"},
+		{"unserializable result", `exports.handler = async () => { const o = {}; o.self = o; return o; };`, `{}`, "Runtime.MarshalError", ""},
+		{"event not JSON", `exports.handler = async () => 1;`, `{nope`, "Runtime.UnmarshalError", ""},
+		{"promise never settles", `exports.handler = async () => new Promise(() => {});`, `{}`, "Runtime.NodeJsExit", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			p := startRuntime(t, rt, map[string]string{"index.js": tt.src}, "index.handler")
-			post := p.invoke(t, fakeInvocation{Body: `{}`})
+			post := p.invoke(t, fakeInvocation{Body: tt.event})
 			doc := wantError(t, p, post, "error")
 			if post.ErrorType != "Unhandled" {
 				t.Errorf("Lambda-Runtime-Function-Error-Type = %q, want Unhandled", post.ErrorType)
@@ -163,11 +165,36 @@ func TestNodeHandlerError(t *testing.T) {
 				t.Errorf("no trace in %s", post.Body)
 			}
 			// The process survives a handler error and serves the next invoke.
-			if next := p.invoke(t, fakeInvocation{Body: `{}`}); next.Route != "error" {
+			if next := p.invoke(t, fakeInvocation{Body: tt.event}); next.Route != "error" {
 				t.Errorf("second invoke route = %s", next.Route)
 			}
-			if !strings.Contains(p.out.String(), "\tERROR\tInvoke Error \t{") {
-				t.Errorf("no Invoke Error log line in:\n%s", p.out)
+			p.waitOutput(t, regexp.MustCompile(`\tERROR\tInvoke Error \t\{"errorType":"`))
+		})
+	}
+}
+
+func TestNodeEscapedError(t *testing.T) {
+	rt := hostRuntime(t, FamilyNode)
+	tests := []struct {
+		name, src, wantType, wantMessage string
+	}{
+		{"uncaught exception", `exports.handler = async () => { setTimeout(() => { throw new Error("late"); }, 1); return new Promise(() => {}); };`,
+			"Error", "late"},
+		{"unhandled rejection", `exports.handler = (event, context, callback) => { Promise.reject(new Error("forgotten")); };`,
+			"Runtime.UnhandledPromiseRejection", "Error: forgotten"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			p := startRuntime(t, rt, map[string]string{"index.js": tt.src}, "index.handler")
+			post := p.invoke(t, fakeInvocation{Body: `{}`})
+			doc := wantError(t, p, post, "error")
+			if doc.ErrorType != tt.wantType || doc.ErrorMessage != tt.wantMessage {
+				t.Errorf("error = %q: %q, want %q: %q", doc.ErrorType, doc.ErrorMessage, tt.wantType, tt.wantMessage)
+			}
+			// The environment is not reused after an error escaped the handler.
+			if err := p.waitExit(t); err == nil {
+				t.Error("runtime exited 0")
 			}
 		})
 	}
@@ -292,8 +319,5 @@ func TestNodeWarmReuse(t *testing.T) {
 	if n := p.api.newConns.Load(); n != 1 {
 		t.Errorf("runtime opened %d connections to the Runtime API, want 1 kept alive", n)
 	}
-	line := regexp.MustCompile(`(?m)^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\t8476a536-e9f4-11e8-9739-000000000002\tINFO\tinvoke 2 \rsecond line$`)
-	if !line.MatchString(p.out.String()) {
-		t.Errorf("no AWS-style log line for the second invoke in:\n%q", p.out)
-	}
+	p.waitOutput(t, regexp.MustCompile(`(?m)^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\t8476a536-e9f4-11e8-9739-000000000002\tINFO\tinvoke 2 \rsecond line$`))
 }

@@ -16,12 +16,14 @@ type Interpreter struct {
 }
 
 // Probe reports the version of the interpreter of family at path. The default
-// runs it; tests inject a fake.
+// runs it; tests inject a fake. A Catalog calls it from several goroutines at
+// once.
 type Probe func(path string, family Family) (Interpreter, error)
 
-// probeTimeout bounds one interpreter start. A healthy one answers in well
-// under a second; a wedged shim must not hang server start.
-const probeTimeout = 10 * time.Second
+// probeTimeout bounds one interpreter start. A healthy interpreter answers in
+// well under a second, but a version-manager shim (pyenv) on a loaded host can
+// take several; a wedged one must still not hang server start.
+const probeTimeout = 30 * time.Second
 
 // execProbe runs the interpreter and asks for its version and its own
 // executable, so that a wrapper such as a pyenv shim or an nvm link resolves

@@ -50,7 +50,7 @@ func parseAuth(req *Request, q *query, a *authParams) error {
 // Components are comma-separated key=value pairs; the last of a repeated
 // key wins (chart 6c).
 func parseAuthHeader(h http.Header, authz string, q *query, a *authParams) error {
-	authz = strings.Trim(authz, " \t")
+	authz = trimOWS(authz)
 	alg, rest, _ := strings.Cut(authz, " ")
 	if alg != algorithm {
 		return fail(CodeIncompleteSignature, "Unsupported AWS 'algorithm': '"+alg+"'.")
@@ -60,7 +60,7 @@ func parseAuthHeader(h http.Header, authz string, q *query, a *authParams) error
 	for rest != "" {
 		var part string
 		part, rest, _ = strings.Cut(rest, ",")
-		part = strings.Trim(part, " \t")
+		part = trimOWS(part)
 		if part == "" {
 			continue
 		}
@@ -69,13 +69,13 @@ func parseAuthHeader(h http.Header, authz string, q *query, a *authParams) error
 			return fail(CodeIncompleteSignature, "'"+redact(part)+
 				"' not a valid key=value pair (missing equal-sign) in Authorization header: '"+redact(authz)+"'")
 		}
-		switch strings.Trim(k, " \t") {
+		switch trimOWS(k) {
 		case "Credential":
-			a.credential, hasCred = strings.Trim(v, " \t"), true
+			a.credential, hasCred = trimOWS(v), true
 		case "Signature":
-			a.signature, hasSig = strings.Trim(v, " \t"), true
+			a.signature, hasSig = trimOWS(v), true
 		case "SignedHeaders":
-			a.signedHeaders, hasSigned = strings.Trim(v, " \t"), true
+			a.signedHeaders, hasSigned = trimOWS(v), true
 		}
 	}
 	var missing []string
@@ -252,12 +252,12 @@ func redact(s string) string {
 func ParseAccessKeyID(req *Request) (string, bool) {
 	if authz, ok := firstHeader(req.Header, "Authorization"); ok {
 		var cred string
-		_, rest, _ := strings.Cut(strings.Trim(authz, " \t"), " ")
+		_, rest, _ := strings.Cut(trimOWS(authz), " ")
 		for rest != "" {
 			var part string
 			part, rest, _ = strings.Cut(rest, ",")
-			if k, v, ok := strings.Cut(strings.Trim(part, " \t"), "="); ok && strings.Trim(k, " \t") == "Credential" {
-				cred = strings.Trim(v, " \t")
+			if k, v, ok := strings.Cut(trimOWS(part), "="); ok && trimOWS(k) == "Credential" {
+				cred = trimOWS(v)
 			}
 		}
 		akid, _, _ := strings.Cut(cred, "/")

@@ -1,6 +1,7 @@
 package sigv4
 
 import (
+	"bytes"
 	"net/http"
 	"slices"
 	"strings"
@@ -176,16 +177,17 @@ func percentDecode(raw string) string {
 	if strings.IndexByte(raw, '%') < 0 {
 		return raw
 	}
-	b := make([]byte, 0, len(raw))
+	var b strings.Builder
+	b.Grow(len(raw))
 	for i := 0; i < len(raw); i++ {
 		c := raw[i]
 		if c == '%' && len(raw)-i >= 3 && isHex(raw[i+1]) && isHex(raw[i+2]) {
 			c = unhex(raw[i+1])<<4 | unhex(raw[i+2])
 			i += 2
 		}
-		b = append(b, c)
+		b.WriteByte(c)
 	}
-	return string(b)
+	return b.String()
 }
 
 // Query parameters with a meaning to SigV4. The canonical encoding of these
@@ -265,10 +267,10 @@ func (q *query) parse(raw string) error {
 }
 
 func (q *query) less(a, b queryParam) int {
-	if c := strings.Compare(string(q.enc[a.off:a.mid]), string(q.enc[b.off:b.mid])); c != 0 {
+	if c := bytes.Compare(q.enc[a.off:a.mid], q.enc[b.off:b.mid]); c != 0 {
 		return c
 	}
-	return strings.Compare(string(q.enc[a.mid:a.end]), string(q.enc[b.mid:b.end]))
+	return bytes.Compare(q.enc[a.mid:a.end], q.enc[b.mid:b.end])
 }
 
 func (q *query) sort() {
@@ -356,7 +358,7 @@ func appendLowerName(dst []byte, name string) []byte {
 // appendHeaderValue appends v trimmed of spaces and tabs, with every run of
 // spaces collapsed to one.
 func appendHeaderValue(dst []byte, v string) []byte {
-	v = strings.Trim(v, " \t")
+	v = trimOWS(v)
 	space := false
 	for i := 0; i < len(v); i++ {
 		c := v[i]
@@ -373,33 +375,27 @@ func appendHeaderValue(dst []byte, v string) []byte {
 	return dst
 }
 
-// headerValues returns the values of header name (any case) without
-// allocating: the canonical key is built on the stack, and a header map
-// built by hand with other spellings is scanned as a fallback.
+// headerValues returns the values of header name, looked up by its
+// canonical key (built on the stack, so without allocating). Keys of h must
+// be canonical, as net/http and Header.Add produce them; a scan for other
+// spellings would let a long SignedHeaders list cost O(names × headers).
 func headerValues(h http.Header, name string) []string {
 	var buf [64]byte
-	if len(name) <= len(buf) {
-		upper := true
-		for i := 0; i < len(name); i++ {
-			c := name[i]
-			if upper && 'a' <= c && c <= 'z' {
-				c -= 'a' - 'A'
-			} else if !upper && 'A' <= c && c <= 'Z' {
-				c += 'a' - 'A'
-			}
-			buf[i] = c
-			upper = c == '-'
-		}
-		if vs, ok := h[string(buf[:len(name)])]; ok {
-			return vs
-		}
+	if len(name) > len(buf) {
+		return h[http.CanonicalHeaderKey(name)]
 	}
-	for k, vs := range h {
-		if strings.EqualFold(k, name) {
-			return vs
+	upper := true
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if upper && 'a' <= c && c <= 'z' {
+			c -= 'a' - 'A'
+		} else if !upper && 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
 		}
+		buf[i] = c
+		upper = c == '-'
 	}
-	return nil
+	return h[string(buf[:len(name)])]
 }
 
 // firstHeader returns the first value of header name, if any.
@@ -409,4 +405,15 @@ func firstHeader(h http.Header, name string) (string, bool) {
 		return "", false
 	}
 	return vs[0], true
+}
+
+// trimOWS trims spaces and tabs (HTTP's optional whitespace) from both ends.
+func trimOWS(s string) string {
+	for s != "" && (s[0] == ' ' || s[0] == '\t') {
+		s = s[1:]
+	}
+	for s != "" && (s[len(s)-1] == ' ' || s[len(s)-1] == '\t') {
+		s = s[:len(s)-1]
+	}
+	return s
 }

@@ -3,6 +3,7 @@ package sigv4
 import (
 	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"lambent/internal/errkind"
 )
@@ -42,8 +43,19 @@ const (
 	msgISO8601BasicEnd   = "'. See http://en.wikipedia.org/wiki/ISO_8601"
 )
 
+// maxPublic caps a public message: several echo request text, and a
+// megabyte of header should not become a megabyte of log line.
+const maxPublic = 1024
+
 // fail returns the classified error for code with a public message.
 func fail(code, public string) error {
+	if len(public) > maxPublic {
+		n := maxPublic
+		for n > 0 && !utf8.RuneStart(public[n]) {
+			n--
+		}
+		public = public[:n] + "…"
+	}
 	kind := errkind.Unauthenticated
 	switch code {
 	case CodeIncompleteSignature, CodeMalformedQueryString, CodeInvalidURIPath:

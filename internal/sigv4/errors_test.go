@@ -67,7 +67,7 @@ func withAuthz(authz string) func(*Request) { return withHeader("Authorization",
 // selfSign replaces the placeholder signature of req with the real one for
 // secret. It reuses the package's canonicaliser, which the suite tests pin
 // independently, so it only serves tests of what surrounds the signature.
-func selfSign(t *testing.T, req *Request, secret string, dropToken bool) {
+func selfSign(t testing.TB, req *Request, secret string, dropToken bool) {
 	t.Helper()
 	var s verification
 	_, amzDate, err := s.parse(req, true)

@@ -67,7 +67,8 @@ func (cfg Config) Validate() error {
 	return nil
 }
 
-// Request is the part of an HTTP request that SigV4 covers.
+// Request is the part of an HTTP request that SigV4 covers. Header keys are
+// in canonical form, as net/http (and Header.Add) produce them.
 type Request struct {
 	Method    string
 	RawTarget string // request-target exactly as received (r.RequestURI): raw path + "?" + raw query
@@ -213,7 +214,8 @@ func (v *Verifier) Verify(ctx context.Context, req *Request, service string) (*R
 
 func (v *Verifier) release(s *verification) {
 	const maxPooled = 64 << 10
-	if cap(s.buf) > maxPooled || cap(s.q.enc) > maxPooled || cap(s.q.params) > 1024 {
+	if cap(s.buf) > maxPooled || cap(s.uri) > maxPooled || cap(s.sts) > maxPooled ||
+		cap(s.q.enc) > maxPooled || cap(s.q.params) > 1024 {
 		return
 	}
 	s.a = authParams{}

@@ -115,12 +115,12 @@ type LogQuery struct {
 
 // StreamQuery selects streams of one group.
 type StreamQuery struct {
-	Group        string
-	Prefix       string
-	OrderByTime  bool // by LastEventTimestamp instead of name
-	Descending   bool
-	After        string // opaque position from the previous page ("" for the first)
-	Limit        int
+	Group       string
+	Prefix      string
+	OrderByTime bool // by LastEventTimestamp instead of name
+	Descending  bool
+	After       string // opaque position from the previous page ("" for the first)
+	Limit       int
 }
 
 // Logs stores log groups, streams and events.

@@ -33,6 +33,9 @@ type DB struct {
 	// r is a pool of query-only connections; in WAL mode they read a
 	// consistent snapshot without blocking the writer.
 	r *sql.DB
+	// getFunction is GetFunction's query, prepared once: parsing costs
+	// more than the lookup itself.
+	getFunction *sql.Stmt
 	// now is the wall clock for creation times the caller does not supply.
 	now func() time.Time
 }
@@ -62,7 +65,6 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
 	d.w.SetMaxOpenConns(1)
-	d.w.SetConnMaxIdleTime(0)
 	if err := d.migrate(ctx); err != nil {
 		_ = d.w.Close()
 		return nil, fmt.Errorf("open store: %w", err)
@@ -76,12 +78,20 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
 	d.r.SetMaxOpenConns(max(4, runtime.GOMAXPROCS(0)))
+	if d.getFunction, err = d.r.PrepareContext(ctx, getFunctionQuery); err != nil {
+		_ = d.Close()
+		return nil, fmt.Errorf("open store: prepare: %w", err)
+	}
 	return d, nil
 }
 
 // Close closes both connection pools.
 func (d *DB) Close() error {
-	return errors.Join(d.r.Close(), d.w.Close())
+	var err error
+	if d.getFunction != nil {
+		err = d.getFunction.Close()
+	}
+	return errors.Join(err, d.r.Close(), d.w.Close())
 }
 
 // createFile creates the database file with mode 0600 so that SQLite, which

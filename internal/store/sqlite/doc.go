@@ -24,8 +24,10 @@
 //
 // # Durability
 //
-// Every connection runs with journal_mode=WAL, busy_timeout, foreign_keys
-// on and, on the writer, synchronous=FULL. In WAL mode synchronous=NORMAL
+// The database runs in WAL mode and every connection waits up to
+// busy_timeout for a lock held by another process. The writer runs with
+// foreign_keys on and synchronous=FULL; readers run with query_only, so a
+// bug cannot write outside the serialised path. In WAL mode synchronous=NORMAL
 // survives a process crash but may lose the last committed transactions on
 // power loss or a kernel panic, because the WAL is not synced at each
 // commit. The asynchronous invocation queue will live in this database: an

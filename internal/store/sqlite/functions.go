@@ -55,9 +55,9 @@ func (d *DB) GetFunction(ctx context.Context, acct account.ID, name, version str
 	if !ok {
 		return nil, fmt.Errorf("get function: %w", errkind.New(errkind.NotFound, "function not found"))
 	}
-	f, err := getFunction(ctx, d.r, acct, name, v)
+	f, err := scanFunction(d.getFunction.QueryRowContext(ctx, acct, name, v))
 	if err != nil {
-		return nil, fmt.Errorf("get function: %w", err)
+		return nil, fmt.Errorf("get function: %w", notFound(err, "function not found"))
 	}
 	return f, nil
 }
@@ -191,10 +191,12 @@ func unreferenced(ctx context.Context, tx *sql.Tx, digests []string) ([]string, 
 	return out, nil
 }
 
+// getFunctionQuery selects one version.
+const getFunctionQuery = `SELECT ` + functionColumns + ` FROM functions WHERE account = ? AND name = ? AND version = ?`
+
 // getFunction reads one row; NotFound when absent.
 func getFunction(ctx context.Context, q queryer, acct account.ID, name string, version int64) (*store.Function, error) {
-	const query = `SELECT ` + functionColumns + ` FROM functions WHERE account = ? AND name = ? AND version = ?`
-	f, err := scanFunction(q.QueryRowContext(ctx, query, acct, name, version))
+	f, err := scanFunction(q.QueryRowContext(ctx, getFunctionQuery, acct, name, version))
 	if err != nil {
 		return nil, notFound(err, "function not found")
 	}

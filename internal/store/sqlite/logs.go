@@ -13,7 +13,9 @@ import (
 )
 
 // AppendLogEvents creates the group and stream when needed and appends the
-// events in one transaction. StoredBytes counts the bytes of the messages.
+// events in one transaction. The events' Stream fields are ignored.
+// StoredBytes counts the bytes of the messages; a new group or stream gets
+// the wall-clock time as its creation time.
 func (d *DB) AppendLogEvents(ctx context.Context, acct account.ID, group, stream string, events []store.LogEvent) error {
 	if err := acct.Check(); err != nil {
 		return fmt.Errorf("append log events: %w", err)

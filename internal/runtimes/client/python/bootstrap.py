@@ -54,22 +54,21 @@ class RuntimeClient:
         self.conn = None
 
     def _request(self, method, path, body=None, headers=None):
-        for attempt in range(2):
-            fresh = self.conn is None
-            if fresh:
-                self.conn = http.client.HTTPConnection(self.address)
-            try:
-                self.conn.request(method, path, body=body, headers=headers or {})
-                resp = self.conn.getresponse()
-                return resp.status, resp.headers, resp.read()
-            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
-                # A kept-alive connection the server closed while idle fails on
-                # reuse; retry once on a new connection.
-                self.conn.close()
-                self.conn = None
-                if fresh or attempt == 1:
-                    raise
-        raise AssertionError("unreachable")
+        reused = self.conn is not None
+        if not reused:
+            self.conn = http.client.HTTPConnection(self.address)
+        try:
+            self.conn.request(method, path, body=body, headers=headers or {})
+            resp = self.conn.getresponse()
+            return resp.status, resp.headers, resp.read()
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            self.conn.close()
+            self.conn = None
+            if not reused:
+                raise
+            # A kept-alive connection the server closed while idle fails on
+            # reuse, before the server saw the request: retry once.
+            return self._request(method, path, body, headers)
 
     def next(self):
         status, headers, body = self._request("GET", API + "/invocation/next")
@@ -235,7 +234,10 @@ class LambdaContext(object):
         self.client_context = make_obj_from_dict(ClientContext, client_context)
         if self.client_context is not None:
             self.client_context.client = make_obj_from_dict(Client, self.client_context.client)
-        self.identity = make_obj_from_dict(CognitoIdentity, cognito_identity or {})
+        self.identity = make_obj_from_dict(CognitoIdentity, {})
+        if cognito_identity is not None:
+            self.identity.cognito_identity_id = cognito_identity.get("cognitoIdentityId")
+            self.identity.cognito_identity_pool_id = cognito_identity.get("cognitoIdentityPoolId")
         self._deadline_ms = deadline_ms
 
     def get_remaining_time_in_millis(self):
