@@ -1,10 +1,6 @@
 package artifact
 
-import (
-	"path"
-	"slices"
-	"strings"
-)
+import "strings"
 
 type nodeKind uint8
 
@@ -18,110 +14,153 @@ const (
 // than this fails with ELOOP, so a package that needs more is broken anyway.
 const maxLinkHops = 40
 
-// tree is the file-system shape a package would produce, used to refuse
-// colliding entries and symlinks that resolve outside the root.
+// tree is the file-system shape a package would produce: a trie of path
+// components, used to refuse colliding entries and symlinks that resolve
+// outside the root. Every operation costs time linear in the length of the
+// names and targets involved, whatever their depth, so a hostile package
+// cannot make checking it quadratic.
 type tree struct {
-	nodes map[string]nodeKind // cleaned path → kind; parents are implicit dirs
-	links map[string]string   // cleaned path → raw target
-	done  map[string]resolved // memoised symlink resolutions
-	busy  map[string]bool     // symlinks being resolved (cycle detection)
+	root node
+	all  []*node // every node but the root, parents before children
+	max  int     // bound on len(all)
 }
 
-type resolved struct {
-	at   []string // physical location, as components under the root
-	hops int      // symlinks the kernel follows to get there
+type node struct {
+	path     string // cleaned path from the root
+	parent   *node
+	children map[string]*node
+	kind     nodeKind
+	target   string // symlinks: raw target
+
+	// Symlink resolution, memoised.
+	state uint8 // 0 unresolved, 1 resolving, 2 resolved
+	to    pos   // where the symlink points
+	hops  int   // symlinks the kernel follows to get there
 }
 
-func newTree() *tree {
-	return &tree{nodes: map[string]nodeKind{}, links: map[string]string{},
-		done: map[string]resolved{}, busy: map[string]bool{}}
+// pos is a location under the root: the deepest node reached plus the
+// number of components below it that no entry of the package creates.
+type pos struct {
+	n     *node
+	ghost int
 }
 
-// add records an entry, reporting false when it collides with another: two
-// entries of one name (unless both are directories), or a file or symlink
-// that is also the parent of an entry. Refusing a symlink parent means no
-// write in Extract ever goes through a symlink from the package.
-func (t *tree) add(name string, kind nodeKind) bool {
-	for dir := path.Dir(name); dir != "."; dir = path.Dir(dir) {
-		k, ok := t.nodes[dir]
-		if ok && k != nodeDir {
-			return false
+func newTree(max int) *tree { return &tree{max: max} }
+
+// add records an entry under its cleaned name. It returns reasonCollision
+// for two entries of one name (unless both are directories) and for a file
+// or symlink that is also the parent of an entry; refusing symlink parents
+// means no write in Extract ever goes through a symlink from the package.
+// It returns errFull once the package would create more than max paths,
+// directories implied by names included.
+func (t *tree) add(name string, kind nodeKind, target string) (reason string, full bool) {
+	n := &t.root
+	for i := 0; ; {
+		j := strings.IndexByte(name[i:], '/')
+		last := j < 0
+		if last {
+			j = len(name)
+		} else {
+			j += i
 		}
-		if ok {
-			break // its parents were recorded with it
+		child := n.children[name[i:j]]
+		switch {
+		case child != nil && !last && child.kind != nodeDir:
+			return reasonCollision, false
+		case child != nil && last && (child.kind != nodeDir || kind != nodeDir):
+			return reasonCollision, false
+		case child == nil:
+			if len(t.all) == t.max {
+				return "", true
+			}
+			child = &node{path: name[:j], parent: n, kind: nodeDir}
+			if n.children == nil {
+				n.children = map[string]*node{}
+			}
+			n.children[name[i:j]] = child
+			t.all = append(t.all, child)
+			if last {
+				child.kind, child.target = kind, target
+			}
 		}
-		t.nodes[dir] = nodeDir
+		if last {
+			return "", false
+		}
+		n, i = child, j+1
 	}
-	if k, ok := t.nodes[name]; ok && (k != nodeDir || kind != nodeDir) {
-		return false
-	}
-	t.nodes[name] = kind
-	return true
 }
 
-// dirs returns every directory, explicit or implicit, parents first.
+// dirs returns every directory, explicit or implied, parents first.
 func (t *tree) dirs() []string {
 	var out []string
-	for name, k := range t.nodes {
-		if k == nodeDir {
-			out = append(out, name)
+	for _, n := range t.all {
+		if n.kind == nodeDir {
+			out = append(out, n.path)
 		}
 	}
-	slices.Sort(out) // a parent is a prefix, so it sorts before its children
 	return out
 }
 
-// checkLink resolves the symlink name as the kernel would, following the
-// package's other symlinks, and returns a refusal reason or "".
-func (t *tree) checkLink(name string) string {
-	_, reason := t.resolve(name, 0)
+// setTarget records the target of the symlink added under name.
+func (t *tree) lookup(name string) *node {
+	n := &t.root
+	for c := range strings.SplitSeq(name, "/") {
+		n = n.children[c]
+	}
+	return n
+}
+
+// checkLink resolves symlink n as the kernel would, following the package's
+// other symlinks, and returns a refusal reason or "".
+func (t *tree) checkLink(n *node) string {
+	_, reason := t.resolve(n, 0)
 	return reason
 }
 
-// resolve returns where the symlink name points. Results are memoised, so
-// checking every symlink costs time linear in the total length of targets.
-func (t *tree) resolve(name string, depth int) (resolved, string) {
-	if r, ok := t.done[name]; ok {
-		return r, ""
+// resolve returns where symlink n points, memoised, so checking every
+// symlink costs time linear in the total length of the targets.
+func (t *tree) resolve(n *node, depth int) (pos, string) {
+	switch {
+	case n.state == 2:
+		return n.to, ""
+	case n.state == 1 || depth > maxLinkHops:
+		return pos{}, reasonLinkLoop
 	}
-	if t.busy[name] || depth > maxLinkHops {
-		return resolved{}, reasonLinkLoop
-	}
-	t.busy[name] = true
-	defer delete(t.busy, name)
-
-	var at []string
-	if dir := path.Dir(name); dir != "." {
-		at = strings.Split(dir, "/") // real directories: add refused anything else
-	}
-	hops := 1
-	for c := range strings.SplitSeq(t.links[name], "/") {
-		switch c {
-		case "", ".":
-			continue
-		case "..":
-			if len(at) == 0 {
-				return resolved{}, reasonLinkEscape
+	n.state = 1
+	p, hops := pos{n: n.parent}, 1
+	for c := range strings.SplitSeq(n.target, "/") {
+		switch {
+		case c == "" || c == ".":
+		case c == "..":
+			switch {
+			case p.ghost > 0:
+				p.ghost--
+			case p.n == &t.root:
+				return pos{}, reasonLinkEscape
+			default:
+				p.n = p.n.parent
 			}
-			at = at[:len(at)-1]
-			continue
+		case p.ghost > 0:
+			p.ghost++
+		default:
+			child := p.n.children[c]
+			switch {
+			case child == nil:
+				p.ghost = 1
+			case child.kind != nodeLink:
+				p.n = child
+			default:
+				to, reason := t.resolve(child, depth+1)
+				if reason != "" {
+					return pos{}, reason
+				}
+				if hops += child.hops; hops > maxLinkHops {
+					return pos{}, reasonLinkLoop
+				}
+				p = to
+			}
 		}
-		at = append(at, c)
-		key := strings.Join(at, "/")
-		if _, ok := t.links[key]; !ok {
-			continue
-		}
-		r, reason := t.resolve(key, depth+1)
-		if reason != "" {
-			return resolved{}, reason
-		}
-		hops += r.hops
-		if hops > maxLinkHops {
-			return resolved{}, reasonLinkLoop
-		}
-		at = slices.Clone(r.at)
 	}
-	r := resolved{at: at, hops: hops}
-	t.done[name] = r
-	return r, ""
+	n.state, n.to, n.hops = 2, p, hops
+	return p, ""
 }

@@ -9,10 +9,10 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"io"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"time"
 
 	"lambent/internal/account"
@@ -20,13 +20,13 @@ import (
 
 // Config is everything `lambent server` can be told.
 type Config struct {
-	Listen    string // default 127.0.0.1:9000
-	DataDir   string // default ./lambent-data
+	Listen  string // default 127.0.0.1:9000
+	DataDir string // default ./lambent-data
 	// RunDir holds what is rebuilt at every start: extracted code, the
 	// environments' directories and the runtime clients. It must be
 	// traversable by the unprivileged runtime user, so it defaults to a
 	// directory under the system temp dir named after the data dir.
-	RunDir string
+	RunDir    string
 	Region    string // default us-east-1
 	AccountID string // the bootstrap account, default 000000000000
 

@@ -96,7 +96,7 @@ func (d *Daemon) build() error {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	d.logw = logs.NewWriter(d.db, cfg.Logger, logs.WriterConfig{})
-	catalog := runtimes.NewCatalog(nil)
+	catalog := runtimes.NewCatalog(systemLookPath)
 	runtimeDir := filepath.Join(runDir, "runtime")
 	if err := runtimes.WriteFiles(runtimeDir); err != nil {
 		return fmt.Errorf("write runtime clients: %w", err)
@@ -207,4 +207,17 @@ func resetRunDir(dir string) error {
 		return fmt.Errorf("create run dir: %w", err)
 	}
 	return os.Chmod(dir, 0o711)
+}
+
+// systemLookPath finds interpreters in the system directories only, never
+// through the server's own PATH: a runtime must be an installed system
+// binary that the unprivileged runtime user can execute.
+func systemLookPath(file string) (string, error) {
+	for _, dir := range []string{"/usr/local/bin", "/usr/bin", "/bin"} {
+		p := filepath.Join(dir, file)
+		if info, err := os.Stat(p); err == nil && !info.IsDir() && info.Mode().Perm()&0o001 != 0 {
+			return p, nil
+		}
+	}
+	return "", fmt.Errorf("%s: not found in the system directories", file)
 }
