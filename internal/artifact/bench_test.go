@@ -83,3 +83,13 @@ func BenchmarkStorePutGet(b *testing.B) {
 		b.StartTimer()
 	}
 }
+
+func BenchmarkInspectHostileSymlinks(b *testing.B) {
+	pkg := hostileSymlinks(b)
+	b.SetBytes(int64(len(pkg)))
+	for b.Loop() {
+		if _, err := Inspect(pkg, Limits{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -38,8 +38,10 @@
 // headers claim, and the whole package stops one byte past MaxUnzipped);
 // colliding and duplicate names; and at-rest disclosure of a copied store
 // directory (objects are AES-256-GCM encrypted under per-object keys, file
-// names are keyed HMACs, so the copy reveals neither code nor which public
-// package it holds, and a swapped or edited file fails to decrypt).
+// names are keyed HMACs and sizes are padded, so the copy reveals neither
+// code nor which public package it holds, and a swapped or edited file fails
+// to decrypt). Checking costs time linear in the package: symlinks are
+// resolved over a trie with memoisation, never by re-walking paths.
 //
 // Not defended: an attacker who can read the master key file (or the
 // server's memory) can decrypt every object, and one who can write the
@@ -49,6 +51,8 @@
 // or ciphertext copy, and archive/zip parses the whole central directory
 // before the entry count is checked, which costs about three bytes of heap
 // per zip byte for a zip made only of empty entries (about 150 MB at 50 MB).
-// Callers bound concurrency. Zip files nested in the package and the code
+// Extract makes a few system calls per path component (os.Root resolves
+// names one component at a time), so a 50 MB zip of deeply nested names
+// takes seconds to unpack. Callers bound concurrency. Zip files nested in the package and the code
 // itself are left alone: containing the code is the sandbox's job.
 package artifact

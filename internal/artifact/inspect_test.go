@@ -86,6 +86,8 @@ func refusals() []refusal {
 		{name: "over MaxZipped", zip: ents(file("a", strings.Repeat("x", 300))),
 			limits: Limits{MaxZipped: 100}, kind: errkind.TooLarge, msg: "Zipped size must be smaller than 100 bytes"},
 		r("too many files", ents(tooMany...), bad, "Zip file must contain at most 100 entries"),
+		r("too many implied dirs", ents(file(strings.Repeat("d/", 100)+"f", "")), bad,
+			"Zip file must contain at most 100 entries"),
 		r("honest oversize", ents(file("big", string(make([]byte, 512<<10)))), bad, msgUnzippedSmall),
 		r("honest oversize across entries", ents(file("a", string(make([]byte, 150<<10))),
 			file("b", string(make([]byte, 150<<10)))), bad, msgUnzippedSmall),
@@ -311,5 +313,29 @@ func TestCodeSha256(t *testing.T) {
 	// The example from the Lambda API reference: 44 characters, padded.
 	if got := (Info{}).CodeSha256(); len(got) != 44 || !strings.HasSuffix(got, "=") {
 		t.Fatalf("CodeSha256 of zero = %q", got)
+	}
+}
+
+// hostileSymlinks builds 1000 symlinks at depth 1000, each with a 4000-byte
+// target that climbs and descends that deep chain of directories: checking
+// them must cost time linear in the target lengths, not in targets times
+// depth (which would take minutes).
+func hostileSymlinks(t testing.TB) []byte {
+	t.Helper()
+	deep := strings.Repeat("d/", 1000)
+	ents := []zent{file(deep+"f", "x")}
+	for i := range 1000 {
+		ents = append(ents, link(fmt.Sprintf("%sl%03d", deep, i), strings.Repeat("../d/", 800)+"f"))
+	}
+	return buildZip(t, ents...)
+}
+
+func TestHostileSymlinksAreCheap(t *testing.T) {
+	info, err := Inspect(hostileSymlinks(t), Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Files != 1001 {
+		t.Fatalf("Files = %d", info.Files)
 	}
 }

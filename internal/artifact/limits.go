@@ -10,9 +10,9 @@ import (
 const (
 	DefaultMaxZipped   int64 = 52428800  // 50 MB, Lambda's direct-upload limit
 	DefaultMaxUnzipped int64 = 262144000 // 250 MB, Lambda's unzipped limit
-	// DefaultMaxFiles is not a Lambda quota. It bounds the work done per
-	// package (one inode and one map entry per zip entry); real packages,
-	// node_modules included, stay well below it.
+	// DefaultMaxFiles is not a Lambda quota but a sane bound on the work and
+	// inodes one package costs; real packages, node_modules included, stay
+	// well below it.
 	DefaultMaxFiles = 100000
 )
 
@@ -21,7 +21,10 @@ const (
 type Limits struct {
 	MaxZipped   int64 // zip bytes; default DefaultMaxZipped
 	MaxUnzipped int64 // bytes actually decompressed; default DefaultMaxUnzipped
-	MaxFiles    int   // zip entries of any type; default DefaultMaxFiles
+	// MaxFiles bounds both the zip entries and the paths the package
+	// creates: files, symlinks and directories, including directories that
+	// only appear inside other entries' names. Default DefaultMaxFiles.
+	MaxFiles int
 }
 
 func (l Limits) withDefaults() Limits {

@@ -15,6 +15,7 @@ type entry struct {
 	kind   nodeKind
 	mode   fs.FileMode // regular files: 0644 or 0755
 	target string      // symlinks: raw target, validated
+	node   *node
 }
 
 // plan is a package whose structure passed every check: names, types,
@@ -43,7 +44,7 @@ func scan(b []byte, l Limits) (*plan, error) {
 	}
 	p := &plan{info: Info{Size: int64(len(b))}, inf: newInflater(l.MaxUnzipped)}
 	p.info.Files = len(zr.File)
-	t := newTree()
+	t := newTree(l.MaxFiles)
 	var declared uint64
 	for _, f := range zr.File {
 		e, err := classify(f)
@@ -53,9 +54,14 @@ func scan(b []byte, l Limits) (*plan, error) {
 		if e.name == "." { // a "./" directory entry: the root already exists
 			continue
 		}
-		if !t.add(e.name, e.kind) {
-			return nil, errEntry(f.Name, reasonCollision)
+		n, reason, full := t.add(e.name, e.kind)
+		if full {
+			return nil, errTooManyFiles(l.MaxFiles)
 		}
+		if reason != "" {
+			return nil, errEntry(f.Name, reason)
+		}
+		e.node = n
 		if e.kind != nodeDir {
 			declared = satAdd(declared, f.UncompressedSize64)
 			p.entries = append(p.entries, e)
@@ -121,14 +127,13 @@ func (p *plan) readLinks(t *tree) error {
 			}
 			return errEntry(e.f.Name, reason)
 		}
-		e.target = target
-		t.links[e.name] = target
+		e.target, e.node.target = target, target
 	}
 	for _, e := range p.entries {
 		if e.kind != nodeLink {
 			continue
 		}
-		if reason := t.checkLink(e.name); reason != "" {
+		if reason := t.checkLink(e.node); reason != "" {
 			return errEntry(e.f.Name, reason)
 		}
 	}

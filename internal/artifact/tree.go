@@ -47,14 +47,14 @@ type pos struct {
 
 func newTree(max int) *tree { return &tree{max: max} }
 
-// add records an entry under its cleaned name. It returns reasonCollision
-// for two entries of one name (unless both are directories) and for a file
-// or symlink that is also the parent of an entry; refusing symlink parents
-// means no write in Extract ever goes through a symlink from the package.
-// It returns errFull once the package would create more than max paths,
-// directories implied by names included.
-func (t *tree) add(name string, kind nodeKind, target string) (reason string, full bool) {
-	n := &t.root
+// add records an entry under its cleaned name and returns its node. It
+// refuses, with reasonCollision, two entries of one name (unless both are
+// directories) and a file or symlink that is also the parent of an entry;
+// refusing symlink parents means no write in Extract ever goes through a
+// symlink from the package. It reports full once the package would create
+// more than max paths, directories implied by names included.
+func (t *tree) add(name string, kind nodeKind) (n *node, reason string, full bool) {
+	n = &t.root
 	for i := 0; ; {
 		j := strings.IndexByte(name[i:], '/')
 		last := j < 0
@@ -66,25 +66,25 @@ func (t *tree) add(name string, kind nodeKind, target string) (reason string, fu
 		child := n.children[name[i:j]]
 		switch {
 		case child != nil && !last && child.kind != nodeDir:
-			return reasonCollision, false
+			return nil, reasonCollision, false
 		case child != nil && last && (child.kind != nodeDir || kind != nodeDir):
-			return reasonCollision, false
+			return nil, reasonCollision, false
 		case child == nil:
 			if len(t.all) == t.max {
-				return "", true
+				return nil, "", true
 			}
 			child = &node{path: name[:j], parent: n, kind: nodeDir}
+			if last {
+				child.kind = kind
+			}
 			if n.children == nil {
 				n.children = map[string]*node{}
 			}
 			n.children[name[i:j]] = child
 			t.all = append(t.all, child)
-			if last {
-				child.kind, child.target = kind, target
-			}
 		}
 		if last {
-			return "", false
+			return child, "", false
 		}
 		n, i = child, j+1
 	}
@@ -99,15 +99,6 @@ func (t *tree) dirs() []string {
 		}
 	}
 	return out
-}
-
-// setTarget records the target of the symlink added under name.
-func (t *tree) lookup(name string) *node {
-	n := &t.root
-	for c := range strings.SplitSeq(name, "/") {
-		n = n.children[c]
-	}
-	return n
 }
 
 // checkLink resolves symlink n as the kernel would, following the package's

@@ -70,6 +70,7 @@ type Config struct {
 // API serves the Lambda API.
 type API struct {
 	cfg      Config
+	cache    *versionCache
 	prepares sync.WaitGroup
 	ctx      context.Context
 	cancel   context.CancelFunc
@@ -82,7 +83,7 @@ func New(cfg Config) (*API, error) {
 		return nil, errors.New("lambdaapi: missing dependency")
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	return &API{cfg: cfg, ctx: ctx, cancel: cancel}, nil
+	return &API{cfg: cfg, cache: newVersionCache(time.Second), ctx: ctx, cancel: cancel}, nil
 }
 
 // Close waits for background preparations to finish.

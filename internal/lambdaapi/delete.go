@@ -29,6 +29,7 @@ func (a *API) deleteFunction(c *call) error {
 		}
 		return err
 	}
+	a.cache.forget(c.acct(), t.name)
 	a.cfg.Invoker.Retire(c.acct(), t.name)
 	for _, d := range orphans {
 		a.cfg.Code.Forget(d)

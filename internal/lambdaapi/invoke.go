@@ -22,7 +22,7 @@ func (a *API) invoke(c *call) error {
 	if err != nil {
 		return err
 	}
-	f, cfg, err := a.load(c, t)
+	f, cfg, err := a.loadForInvoke(c, t)
 	if err != nil {
 		if errkind.Is(err, errkind.NotFound) && t.qualifier == "" {
 			return errkind.Wrap(errkind.NotFound, "Function not found: "+t.arn+":"+store.LatestVersion, err)

@@ -1,8 +1,6 @@
 package lambdaapi
 
 import (
-	"errors"
-
 	"lambent/internal/arn"
 	"lambent/internal/errkind"
 	"lambent/internal/function"
@@ -83,5 +81,3 @@ func checkUpdatable(cfg *function.Config, fnARN string) error {
 	}
 	return nil
 }
-
-var errNotLatest = errors.New("published versions are immutable")

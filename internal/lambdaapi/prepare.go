@@ -2,8 +2,7 @@ package lambdaapi
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
+	"errors"
 	"fmt"
 	"time"
 
@@ -55,9 +54,10 @@ func (a *API) prepare(ctx context.Context, acct account.ID, name, version string
 		f.Config, f.RevisionID, f.UpdatedAt = cur.Encode(), newRevision(), a.cfg.Clock.Now()
 		return nil
 	})
-	if err == errSuperseded {
+	if errors.Is(err, errSuperseded) {
 		return nil
 	}
+	a.cache.forget(acct, name)
 	if err != nil {
 		return fmt.Errorf("settle function state: %w", err)
 	}
@@ -135,11 +135,6 @@ func (a *API) resumeVersions(ctx context.Context, acct account.ID, name string) 
 
 func newRevision() string { return awswire.NewRequestID() }
 
-func newHex() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	return hex.EncodeToString(b[:])
-}
 
 func publicMessage(err error) string {
 	if e, ok := errkind.As(err); ok {

@@ -61,6 +61,7 @@ func (a *API) updateFunctionConfiguration(c *call) error {
 		a.beginUpdate(f, cfg)
 		return nil
 	})
+	a.cache.forget(c.acct(), t.name)
 	if err != nil {
 		return notFoundAs(err, t.arn)
 	}

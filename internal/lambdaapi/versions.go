@@ -50,6 +50,7 @@ func (a *API) publishVersion(c *call) error {
 		return nil
 	}
 	v, err := a.cfg.Functions.PublishVersion(c.r.Context(), c.acct(), t.name, stampVersion(a, in.Description))
+	a.cache.forget(c.acct(), t.name)
 	if err != nil {
 		return notFoundAs(err, t.arn)
 	}

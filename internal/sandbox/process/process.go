@@ -162,7 +162,8 @@ func (e *env) ExitError() error {
 	return e.exitErr
 }
 
-// PeakMemoryBytes reads VmHWM of the runtime process (its peak RSS).
+// PeakMemoryBytes samples the runtime process's resident memory and
+// returns the largest figure seen.
 func (e *env) PeakMemoryBytes() int64 {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -174,24 +175,29 @@ func (e *env) PeakMemoryBytes() int64 {
 		return e.peak
 	default:
 	}
-	if v := readHWM(e.cmd.Process.Pid); v > e.peak {
+	if v := readRSS(e.cmd.Process.Pid); v > e.peak {
 		e.peak = v
 	}
 	return e.peak
 }
 
-func readHWM(pid int) int64 {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
+// readRSS reads the resident set size of pid from /proc/PID/statm, which
+// is far cheaper than /proc/PID/status; the peak is the largest sample
+// seen (once per invocation, and the kernel's own figure at exit).
+func readRSS(pid int) int64 {
+	var buf [128]byte
+	f, err := os.Open("/proc/" + strconv.Itoa(pid) + "/statm")
 	if err != nil {
 		return 0
 	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
-			return kb * 1024
-		}
+	n, _ := f.Read(buf[:])
+	f.Close()
+	fields := strings.Fields(string(buf[:n]))
+	if len(fields) < 2 {
+		return 0
 	}
-	return 0
+	pages, _ := strconv.ParseInt(fields[1], 10, 64)
+	return pages * int64(os.Getpagesize())
 }
 
 func (e *env) Destroy() error {
@@ -217,9 +223,10 @@ func (e *env) Destroy() error {
 	return nil
 }
 
-// copyTree copies the regular files, directories and symlinks of src into
-// dst (created). Files keep their permission bits minus write access: the
-// code is read-only for the runtime.
+// copyTree gives dst (created) the directories, symlinks and regular
+// files of src. Regular files are hard links to the extracted package,
+// whose files are owned by the server and not writable by the runtime
+// user, or read-only copies where linking is impossible.
 func copyTree(src, dst string) error {
 	return filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -240,6 +247,12 @@ func copyTree(src, dst string) error {
 			}
 			return os.Symlink(link, target)
 		case d.Type().IsRegular():
+			// A hard link of the read-only extracted file: no write
+			// descriptor is ever open on it, so a concurrent fork cannot
+			// make its exec fail with ETXTBSY (golang/go#22315).
+			if err := os.Link(path, target); err == nil {
+				return nil
+			}
 			info, err := d.Info()
 			if err != nil {
 				return err
