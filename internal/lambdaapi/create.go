@@ -154,10 +154,3 @@ func (a *API) storeCode(cfg *function.Config, code *functionCode) error {
 	cfg.CodeDigest, cfg.CodeSha256, cfg.CodeSize = digest, info.CodeSha256(), info.Size
 	return nil
 }
-
-func intOr(p *int, def int) int {
-	if p == nil {
-		return def
-	}
-	return *p
-}

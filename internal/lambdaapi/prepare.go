@@ -135,7 +135,6 @@ func (a *API) resumeVersions(ctx context.Context, acct account.ID, name string) 
 
 func newRevision() string { return awswire.NewRequestID() }
 
-
 func publicMessage(err error) string {
 	if e, ok := errkind.As(err); ok {
 		return e.Public

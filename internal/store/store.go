@@ -145,6 +145,9 @@ type Logs interface {
 type Store interface {
 	Functions
 	Logs
+	Queue
+	QueueAdmin
+	EventInvokeConfigs
 	// Close releases the backend's resources.
 	Close() error
 }

@@ -144,10 +144,8 @@ func (e *env) Start(argv, environ []string) error {
 func (e *env) wait(cmd *exec.Cmd) {
 	err := cmd.Wait()
 	e.mu.Lock()
-	if rss := cmd.ProcessState.SysUsage(); rss != nil {
-		if ru, ok := rss.(*syscall.Rusage); ok && ru.Maxrss*1024 > e.peak {
-			e.peak = ru.Maxrss * 1024
-		}
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok && ru.Maxrss*1024 > e.peak {
+		e.peak = ru.Maxrss * 1024
 	}
 	e.exitErr = err
 	e.mu.Unlock()
