@@ -119,6 +119,9 @@ func (d *Daemon) build() error {
 	if err != nil {
 		return err
 	}
+	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "lambent_environments", Help: "Execution environments that exist now, idle or busy."},
+		func() float64 { return float64(d.inv.Environments()) }))
 	authorizer := authz.RootOnly{}
 	codeURLs := lambdaapi.NewCodeURLSigner(masterKey, d.Endpoint(), clk, blobs)
 	d.api, err = lambdaapi.New(lambdaapi.Config{

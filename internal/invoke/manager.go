@@ -356,7 +356,7 @@ func (m *Manager) Close(ctx context.Context) error {
 
 func (m *Manager) reapLoop() {
 	defer close(m.reaped)
-	interval := m.cfg.IdleTimeout / 4
+	interval := min(m.cfg.IdleTimeout, m.cfg.MaxLifetime) / 4
 	if interval > 30*time.Second {
 		interval = 30 * time.Second
 	}

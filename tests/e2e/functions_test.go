@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"io"
 	"net/http"
-	"slices"
 	"testing"
 
 	"lambent/tests/framework"
@@ -135,6 +134,3 @@ func httpGet(t *testing.T, url string) []byte {
 	}
 	return b
 }
-
-// hasLine reports whether lines contains want.
-func hasLine(lines []string, want string) bool { return slices.Contains(lines, want) }

@@ -2,6 +2,7 @@ package e2e_test
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -66,7 +67,7 @@ func TestCLIInvokeAndLogs(t *testing.T) {
 			}
 			return nil
 		})
-		if !hasLine(messages, "log line: "+marker) {
+		if !slices.Contains(messages, "log line: "+marker) {
 			t.Fatalf("log group lacks the function's output line: %q", messages)
 		}
 	})
@@ -77,7 +78,9 @@ func TestCLIInvokeAndLogs(t *testing.T) {
 		}
 	})
 	t.Run("describe-log-groups", func(t *testing.T) {
-		var res struct{ LogGroups []struct{ LogGroupName, Arn string } }
+		var res struct {
+			LogGroups []struct{ LogGroupName, Arn string }
+		}
 		c.ok(t, &res, "logs", "describe-log-groups")
 		group := "/aws/lambda/" + name
 		if len(res.LogGroups) != 1 || res.LogGroups[0].LogGroupName != group ||

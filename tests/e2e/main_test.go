@@ -38,9 +38,12 @@ var binary struct {
 	err  error
 }
 
-// lambentBinary builds ./cmd/lambent once per test run.
+// lambentBinary builds ./cmd/lambent once per test run. Every test here
+// drives the CLI, so it first checks (or skips) for the CLI: a skipped run
+// builds nothing.
 func lambentBinary(t *testing.T) string {
 	t.Helper()
+	cliPath(t)
 	binary.once.Do(func() {
 		binary.path = filepath.Join(workDir, "lambent")
 		binary.err = framework.BuildBinary(t, binary.path)

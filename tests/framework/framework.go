@@ -51,6 +51,7 @@ type Options struct {
 	DataDir     string // default: a fresh temp dir
 	Concurrency int
 	IdleTimeout time.Duration
+	MaxLifetime time.Duration
 }
 
 // StartInProcess runs daemon.New(cfg).Run in this process.
@@ -62,7 +63,7 @@ func StartInProcess(t testing.TB, o Options) *Server {
 	d, err := daemon.New(daemon.Config{
 		Listen: "127.0.0.1:0", DataDir: o.DataDir, Region: Region, AccountID: AccountID,
 		RootAccessKeyID: AccessKeyID, RootSecretAccessKey: SecretAccessKey,
-		AccountConcurrency: o.Concurrency, IdleTimeout: o.IdleTimeout, ShutdownTimeout: 30 * time.Second,
+		AccountConcurrency: o.Concurrency, IdleTimeout: o.IdleTimeout, MaxLifetime: o.MaxLifetime, ShutdownTimeout: 30 * time.Second,
 		Logger: slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn})),
 	})
 	if err != nil {

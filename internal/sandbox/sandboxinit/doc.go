@@ -1,0 +1,21 @@
+// Package sandboxinit is the child side of the linux sandbox: the code that
+// runs as `lambent sandbox-init` inside freshly cloned namespaces, builds the
+// environment's root file system, drops every privilege and execs the
+// runtime on the same locked thread.
+//
+// The parent (internal/sandbox/linux) starts the binary again with
+// os.Args[1] == "sandbox-init", an empty environment and two extra files:
+// fd 3 carries the Config as JSON (read to EOF), fd 4 is the status pipe.
+// Fd 4 is close-on-exec, so EOF on it means the runtime was exec'd; any text
+// written to it is a setup error. A binary that can act as the sandbox init
+// calls Dispatch first thing in main (and test binaries in TestMain):
+//
+//	func main() {
+//		sandboxinit.Dispatch() // never returns in a sandbox init
+//		...
+//	}
+//
+// The package imports only the standard library's lowest layers,
+// golang.org/x/sys/unix and the seccomp assembler: no store, no net/http.
+// The setup sequence follows docs/design/sandbox-linux.md §2.2.
+package sandboxinit

@@ -1,0 +1,185 @@
+package sandboxinit
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"strings"
+	"sync/atomic"
+
+	"golang.org/x/sys/unix"
+)
+
+// File descriptors the parent passes.
+const (
+	configFD = 3
+	statusFD = 4
+)
+
+// maxConfig bounds the config read from the parent.
+const maxConfig = 4 << 20
+
+// dispatched records that this binary's main called Dispatch: it is a
+// property of the binary, set once before anything else runs, which is why
+// it is package state.
+var dispatched atomic.Bool
+
+// Dispatch runs the sandbox init, and never returns, when os.Args[1] is
+// "sandbox-init". Otherwise it records that this binary can serve as a
+// sandbox init (see Dispatched) and returns. Call it first thing in main
+// and in TestMain.
+func Dispatch() {
+	if len(os.Args) > 1 && os.Args[1] == Arg {
+		os.Exit(Main())
+	}
+	dispatched.Store(true)
+}
+
+// Dispatched reports whether Dispatch ran in this process, that is whether
+// re-executing this binary with "sandbox-init" enters the sandbox init
+// rather than, say, a test binary's whole test suite.
+func Dispatched() bool { return dispatched.Load() }
+
+// Main is the sandbox init: it reads the Config from fd 3, sets the
+// environment up and execs the runtime. It returns only on failure, with
+// the exit code, after writing the reason to fd 4.
+func Main() int {
+	// Every step below, up to and including execve, runs on this thread:
+	// credentials, capabilities, no_new_privs and the seccomp filter are
+	// per-thread until exec.
+	runtime.LockOSThread()
+	_, _ = unix.FcntlInt(configFD, unix.F_SETFD, unix.FD_CLOEXEC)
+	if _, err := unix.FcntlInt(statusFD, unix.F_SETFD, unix.FD_CLOEXEC); err != nil {
+		return 2 // no status pipe: not started by the linux sandbox
+	}
+	cfg, err := readConfig()
+	if err != nil {
+		return fail("read config", err)
+	}
+	if err := setup(cfg); err != nil {
+		return fail("set up environment", err)
+	}
+	err = execRuntime(cfg)
+	return fail("exec "+cfg.Argv[0], err)
+}
+
+func readConfig() (*Config, error) {
+	f := os.NewFile(configFD, "config")
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxConfig))
+	if err != nil {
+		return nil, err
+	}
+	var cfg Config
+	if err := json.Unmarshal(data, &cfg); err != nil {
+		return nil, err
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	return &cfg, nil
+}
+
+// setup runs §2.2 of the design: the root file system, the host name and
+// loopback, limits, then the privilege drop and the seccomp filter.
+func setup(c *Config) error {
+	if err := buildRoot(c); err != nil {
+		return err
+	}
+	if err := unix.Sethostname([]byte(c.Hostname)); err != nil {
+		return fmt.Errorf("set hostname: %w", err)
+	}
+	if err := loopbackUp(); err != nil {
+		return fmt.Errorf("bring lo up: %w", err)
+	}
+	if err := setRlimits(c.NoFile); err != nil {
+		return err
+	}
+	if err := unix.Chdir(c.Dir); err != nil {
+		return fmt.Errorf("enter working directory: %w", err)
+	}
+	if err := dropPrivileges(c.UID, c.GID); err != nil {
+		return err
+	}
+	if err := parentAlive(); err != nil {
+		return err
+	}
+	return loadSeccomp()
+}
+
+func setRlimits(nofile uint64) error {
+	if nofile == 0 {
+		nofile = 1024
+	}
+	if err := unix.Setrlimit(unix.RLIMIT_NOFILE, &unix.Rlimit{Cur: nofile, Max: nofile}); err != nil {
+		return fmt.Errorf("set RLIMIT_NOFILE: %w", err)
+	}
+	if err := unix.Setrlimit(unix.RLIMIT_CORE, &unix.Rlimit{}); err != nil {
+		return fmt.Errorf("set RLIMIT_CORE: %w", err)
+	}
+	return nil
+}
+
+// parentAlive re-arms the parent-death signal, which the uid change
+// cleared, and then checks that the parent still holds the status pipe, so
+// a parent that died in between cannot leave the runtime behind.
+func parentAlive() error {
+	if err := unix.Prctl(unix.PR_SET_PDEATHSIG, uintptr(unix.SIGKILL), 0, 0, 0); err != nil {
+		return fmt.Errorf("set parent-death signal: %w", err)
+	}
+	fds := []unix.PollFd{{Fd: statusFD, Events: unix.POLLOUT}}
+	if _, err := unix.Poll(fds, 0); err != nil {
+		return fmt.Errorf("poll status pipe: %w", err)
+	}
+	if fds[0].Revents&unix.POLLERR != 0 {
+		return errors.New("parent is gone")
+	}
+	return nil
+}
+
+// execRuntime replaces this process with the runtime; it returns only on
+// failure.
+func execRuntime(c *Config) error {
+	path, err := lookPath(c.Argv[0], c.Env)
+	if err != nil {
+		return err
+	}
+	return unix.Exec(path, c.Argv, c.Env)
+}
+
+// lookPath resolves a command without a slash through the PATH of the
+// runtime's environment, as execvp would.
+func lookPath(file string, env []string) (string, error) {
+	if strings.Contains(file, "/") {
+		return file, nil
+	}
+	path := ""
+	for _, kv := range env {
+		if v, ok := strings.CutPrefix(kv, "PATH="); ok {
+			path = v
+		}
+	}
+	for _, dir := range strings.Split(path, ":") {
+		if dir == "" {
+			dir = "."
+		}
+		p := dir + "/" + file
+		if unix.Faccessat(unix.AT_FDCWD, p, unix.X_OK, unix.AT_EACCESS) == nil {
+			return p, nil
+		}
+	}
+	return "", unix.ENOENT
+}
+
+// fail reports a setup error on the status pipe and returns the exit code.
+func fail(stage string, err error) int {
+	msg := stage + ": " + err.Error()
+	_, _ = unix.Write(statusFD, []byte(msg))
+	if errors.Is(err, unix.ENOENT) || errors.Is(err, unix.EACCES) {
+		return 127
+	}
+	return 1
+}
