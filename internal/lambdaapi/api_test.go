@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -39,13 +40,20 @@ func (f *fakeInvoker) Invoke(_ context.Context, t invoke.Target, req invoke.Requ
 
 func (f *fakeInvoker) Retire(account.ID, string) {}
 
-type codeDirFake struct{ dir string }
+type codeDirFake struct {
+	dir string
+	err error
+}
 
-func (c codeDirFake) Dir(context.Context, string) (string, error) { return c.dir, nil }
+func (c codeDirFake) Dir(context.Context, string) (string, error) { return c.dir, c.err }
 func (c codeDirFake) Forget(string)                               {}
 
 // newTestAPI builds the API on a real SQLite store and artifact store.
-func newTestAPI(t testing.TB) *API {
+func newTestAPI(t testing.TB) *API { return newTestAPIWithCode(t, nil) }
+
+// newTestAPIWithCode is newTestAPI whose package preparation fails with
+// codeErr when it is not nil.
+func newTestAPIWithCode(t testing.TB, codeErr error) *API {
 	t.Helper()
 	dir := t.TempDir()
 	db, err := sqlite.Open(context.Background(), filepath.Join(dir, "db"))
@@ -71,7 +79,7 @@ func newTestAPI(t testing.TB) *API {
 		return "", errors.New("not found")
 	}
 	api, err := New(Config{
-		Region: "us-east-1", Functions: db, Artifacts: blobs, Code: codeDirFake{dir: dir},
+		Region: "us-east-1", Functions: db, Artifacts: blobs, Code: codeDirFake{dir: dir, err: codeErr},
 		Runtimes: runtimes.NewCatalogWithProbe(look, probe),
 		Invoker: &fakeInvoker{invoke: func(t invoke.Target, req invoke.Request) (*invoke.Response, error) {
 			return &invoke.Response{Payload: req.Payload, ExecutedVersion: t.Version}, nil
@@ -213,5 +221,29 @@ func TestRoutesAnswerWithTrailingSlash(t *testing.T) {
 		if w := do(api, http.MethodGet, target, nil); w.Code != 200 {
 			t.Fatalf("GET %s: %d %s", target, w.Code, w.Body)
 		}
+	}
+}
+
+func TestPreparationFailureIsFailedState(t *testing.T) {
+	api := newTestAPIWithCode(t, errors.New("disk full"))
+	if w := do(api, "POST", "/2015-03-31/functions", createBody(t, "broken")); w.Code != 201 {
+		t.Fatalf("create: %d %s", w.Code, w.Body)
+	}
+	var cfg map[string]any
+	testenv.WaitFor(t, 10*time.Second, func() error {
+		w := do(api, "GET", "/2015-03-31/functions/broken/configuration", nil)
+		cfg = nil
+		_ = json.Unmarshal(w.Body.Bytes(), &cfg)
+		if cfg["State"] != "Failed" {
+			return errors.New("state is " + fmt.Sprint(cfg["State"]))
+		}
+		return nil
+	})
+	if cfg["StateReasonCode"] != "InvalidZipFileException" || cfg["LastUpdateStatus"] != "Failed" {
+		t.Fatalf("failed function: %v", cfg)
+	}
+	w := do(api, "POST", "/2015-03-31/functions/broken/invocations", []byte(`{}`))
+	if w.Code != 409 || !strings.Contains(w.Body.String(), "The function is currently in the following state: Failed") {
+		t.Fatalf("invoke of a failed function: %d %s", w.Code, w.Body)
 	}
 }

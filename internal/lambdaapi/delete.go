@@ -15,17 +15,18 @@ func (a *API) deleteFunction(c *call) error {
 	if err := a.authorize(c, "lambda:DeleteFunction", t.qualifiedARN()); err != nil {
 		return err
 	}
+	var orphans []string
 	switch t.qualifier {
 	case "":
+		orphans, err = a.cfg.Functions.DeleteFunction(c.r.Context(), c.acct(), t.name)
 	case store.LatestVersion:
 		return errkind.New(errkind.InvalidArgument, "$LATEST version cannot be deleted without deleting the function.")
 	default:
-		return errkind.New(errkind.InvalidArgument, "Deleting a single published version is not supported by this Lambent server yet; delete the function without a qualifier.")
+		orphans, err = a.cfg.Functions.DeleteVersion(c.r.Context(), c.acct(), t.name, t.qualifier)
 	}
-	orphans, err := a.cfg.Functions.DeleteFunction(c.r.Context(), c.acct(), t.name)
 	if err != nil {
 		if errkind.Is(err, errkind.NotFound) {
-			return errkind.Wrap(errkind.NotFound, "Function not found: "+t.arn, err)
+			return errkind.Wrap(errkind.NotFound, "Function not found: "+t.qualifiedARN(), err)
 		}
 		return err
 	}

@@ -128,6 +128,15 @@ func TestInvokeGoFunction(t *testing.T) {
 		}
 		_, err = c.Invoke(t.Context(), &lambda.InvokeInput{FunctionName: aws.String("gofn:1"), Qualifier: aws.String("$LATEST")})
 		apiError(t, err, "InvalidParameterValueException", "The derived qualifier from the function name does not match the specified qualifier.")
+		// Deleting the version leaves $LATEST serving.
+		if _, err := c.DeleteFunction(t.Context(), &lambda.DeleteFunctionInput{FunctionName: aws.String("gofn"), Qualifier: aws.String("1")}); err != nil {
+			t.Fatal(err)
+		}
+		_, err = c.Invoke(t.Context(), &lambda.InvokeInput{FunctionName: aws.String("gofn"), Qualifier: aws.String("1")})
+		apiError(t, err, "ResourceNotFoundException", "Function not found: "+arn+":1")
+		if out := invokeJSON(t, c, "gofn", map[string]string{}); aws.ToString(out.ExecutedVersion) != "$LATEST" {
+			t.Fatalf("after deleting version 1: %s", aws.ToString(out.ExecutedVersion))
+		}
 	})
 }
 
