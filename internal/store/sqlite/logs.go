@@ -47,20 +47,18 @@ func (d *DB) AppendLogEvents(ctx context.Context, acct account.ID, group, stream
 // insertEvents inserts events and advances the stream's and group's
 // statistics.
 func insertEvents(ctx context.Context, tx *sql.Tx, acct account.ID, group, stream string, events []store.LogEvent) error {
-	const ins = `INSERT INTO log_events (account, log_group, stream, event_time, ingestion_time, message)
-		VALUES (?, ?, ?, ?, ?, ?)`
-	stmt, err := tx.PrepareContext(ctx, ins)
-	if err != nil {
-		return fmt.Errorf("prepare insert: %w", err)
-	}
-	defer stmt.Close()
 	first, last, ingested, size := events[0].Timestamp, events[0].Timestamp, events[0].IngestionTime, int64(0)
 	for _, e := range events {
-		if _, err := stmt.ExecContext(ctx, acct, group, stream, e.Timestamp, e.IngestionTime, e.Message); err != nil {
-			return fmt.Errorf("insert event: %w", err)
-		}
 		first, last, ingested = min(first, e.Timestamp), max(last, e.Timestamp), max(ingested, e.IngestionTime)
 		size += int64(len(e.Message))
+	}
+	// Multi-row inserts: one statement per chunk instead of one per event.
+	for rest := events; len(rest) > 0; {
+		n := min(len(rest), insertChunk)
+		if err := insertChunkOf(ctx, tx, acct, group, stream, rest[:n]); err != nil {
+			return err
+		}
+		rest = rest[n:]
 	}
 	// SET expressions see the row as it was before the update.
 	const upd = `UPDATE log_streams SET
@@ -241,4 +239,25 @@ func prefixEnd(prefix string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// insertChunk rows per INSERT keeps the statement's 6 parameters per row
+// well below SQLite's parameter limit.
+const insertChunk = 100
+
+func insertChunkOf(ctx context.Context, tx *sql.Tx, acct account.ID, group, stream string, events []store.LogEvent) error {
+	var q strings.Builder
+	q.WriteString(`INSERT INTO log_events (account, log_group, stream, event_time, ingestion_time, message) VALUES `)
+	args := make([]any, 0, 6*len(events))
+	for i, e := range events {
+		if i > 0 {
+			q.WriteString(",")
+		}
+		q.WriteString("(?, ?, ?, ?, ?, ?)")
+		args = append(args, acct, group, stream, e.Timestamp, e.IngestionTime, e.Message)
+	}
+	if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
+		return fmt.Errorf("insert events: %w", err)
+	}
+	return nil
 }
