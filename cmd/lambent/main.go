@@ -7,9 +7,14 @@ package main
 import (
 	"fmt"
 	"os"
+
+	"lambent/internal/sandbox/sandboxinit"
 )
 
 func main() {
+	// `lambent sandbox-init` is the linux sandbox re-executing this binary
+	// inside new namespaces: it must run before anything else.
+	sandboxinit.Dispatch()
 	if len(os.Args) < 2 {
 		usage()
 		os.Exit(2)

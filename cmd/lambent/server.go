@@ -15,6 +15,7 @@ func runServer(args []string) error {
 	fs := flag.NewFlagSet("server", flag.ExitOnError)
 	var cfg daemon.Config
 	fs.StringVar(&cfg.Listen, "listen", "127.0.0.1:9000", "address the API listens on")
+	fs.StringVar(&cfg.MetricsListen, "metrics-listen", "127.0.0.1:9091", `address serving GET /metrics (Prometheus), or "off"`)
 	fs.StringVar(&cfg.DataDir, "data-dir", "./lambent-data", "directory for the database, packages and keys")
 	fs.StringVar(&cfg.Region, "region", "us-east-1", "region named in every ARN")
 	fs.StringVar(&cfg.AccountID, "account-id", "000000000000", "bootstrap account ID")
@@ -22,6 +23,9 @@ func runServer(args []string) error {
 	fs.DurationVar(&cfg.IdleTimeout, "idle-timeout", 0, "reap execution environments idle this long (default 10m)")
 	fs.DurationVar(&cfg.MaxLifetime, "max-lifetime", 0, "retire execution environments this old (default 2h)")
 	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", 0, "how long SIGTERM waits for running invocations (default 60s)")
+	fs.DurationVar(&cfg.AsyncRetryDelay, "async-retry-delay", 0,
+		"wait before the first retry of a failed Event invocation; the second waits twice as long (default 1m)")
+	fs.StringVar(&cfg.Sandbox, "sandbox", "", "execution environments: linux (isolated; needs root) or process (no isolation) (default process)")
 	level := fs.String("log-level", "info", "log level: debug, info, warn, error")
 	_ = fs.Parse(args)
 

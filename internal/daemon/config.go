@@ -20,8 +20,12 @@ import (
 
 // Config is everything `lambent server` can be told.
 type Config struct {
-	Listen  string // default 127.0.0.1:9000
-	DataDir string // default ./lambent-data
+	Listen string // default 127.0.0.1:9000
+	// MetricsListen serves GET /metrics (Prometheus) without
+	// authentication, apart from the API; default 127.0.0.1:9091, "off"
+	// disables it.
+	MetricsListen string
+	DataDir       string // default ./lambent-data
 	// RunDir holds what is rebuilt at every start: extracted code, the
 	// environments' directories and the runtime clients. It must be
 	// traversable by the unprivileged runtime user, so it defaults to a
@@ -40,6 +44,20 @@ type Config struct {
 	MaxLifetime        time.Duration // default 2h
 	ShutdownTimeout    time.Duration // default 60s: how long SIGTERM waits for invocations
 
+	// AsyncRetryDelay is the wait before the first retry of a failed Event
+	// invocation (default 1m; the second waits twice as long). Throttle
+	// backoff scales with it.
+	AsyncRetryDelay time.Duration
+	// AsyncWorkers caps the Event invocations run at once (default: the
+	// account concurrency, at most 64).
+	AsyncWorkers int
+
+	// Sandbox is the execution-environment tier: "linux" (namespaces,
+	// cgroups, seccomp; needs root and a binary whose main calls
+	// sandboxinit.Dispatch) or "process" (plain child processes, no
+	// isolation; development only). Empty means process.
+	Sandbox string
+
 	Logger *slog.Logger
 	// Out receives the one-time credentials banner (default: discarded).
 	Out io.Writer
@@ -49,6 +67,9 @@ type Config struct {
 func (c *Config) Validate() error {
 	if c.Listen == "" {
 		c.Listen = "127.0.0.1:9000"
+	}
+	if c.MetricsListen == "" {
+		c.MetricsListen = "127.0.0.1:9091"
 	}
 	if c.DataDir == "" {
 		c.DataDir = "./lambent-data"
@@ -79,8 +100,16 @@ func (c *Config) Validate() error {
 	if c.RootAccessKeyID != "" && (len(c.RootAccessKeyID) < 16 || len(c.RootSecretAccessKey) < 16) {
 		return errors.New("root access key ID and secret must be at least 16 characters")
 	}
+	switch c.Sandbox {
+	case "", SandboxLinux, SandboxProcess:
+	default:
+		return fmt.Errorf("sandbox must be %s or %s", SandboxLinux, SandboxProcess)
+	}
 	if c.ShutdownTimeout <= 0 {
 		c.ShutdownTimeout = 60 * time.Second
+	}
+	if c.AsyncRetryDelay < 0 || c.AsyncWorkers < 0 {
+		return errors.New("async retry delay and async workers must not be negative")
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
@@ -90,6 +119,12 @@ func (c *Config) Validate() error {
 	}
 	return nil
 }
+
+// The execution-environment tiers Config.Sandbox names.
+const (
+	SandboxLinux   = "linux"
+	SandboxProcess = "process"
+)
 
 // validRegion accepts region names of the shape the Lambda model's
 // patterns require (xx-word-N, optionally with -gov/-iso parts).

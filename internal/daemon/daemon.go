@@ -23,7 +23,10 @@ import (
 	"lambent/internal/lambdaapi"
 	"lambent/internal/logs"
 	"lambent/internal/logsapi"
+	"lambent/internal/queue"
 	"lambent/internal/runtimes"
+	"lambent/internal/sandbox"
+	"lambent/internal/sandbox/linux"
 	"lambent/internal/sandbox/process"
 	"lambent/internal/sigv4"
 	"lambent/internal/store/sqlite"
@@ -33,12 +36,17 @@ import (
 type Daemon struct {
 	cfg   Config
 	ln    net.Listener
+	mln   net.Listener // metrics; nil when off
+	msrv  *http.Server
 	srv   *http.Server
 	db    *sqlite.DB
 	logw  *logs.Writer
 	inv   *invoke.Manager
+	q     *queue.Service
 	api   *lambdaapi.API
 	ready chan struct{}
+	// closeSandbox releases the sandbox tier's host resources.
+	closeSandbox func() error
 }
 
 // New builds the server and binds its listener; Run serves.
@@ -46,8 +54,9 @@ func New(cfg Config) (*Daemon, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	d := &Daemon{cfg: cfg, ready: make(chan struct{})}
+	d := &Daemon{cfg: cfg, ready: make(chan struct{}), closeSandbox: func() error { return nil }}
 	if err := d.build(); err != nil {
+		_ = d.closeSandbox()
 		d.closeStores()
 		return nil, err
 	}
@@ -106,11 +115,10 @@ func (d *Daemon) build() error {
 	if err != nil {
 		return err
 	}
-	sb, err := process.New(process.Config{Dir: filepath.Join(runDir, "envs")})
+	sb, err := d.newSandbox(filepath.Join(runDir, "envs"))
 	if err != nil {
 		return err
 	}
-	cfg.Logger.Warn("execution environments are plain child processes without isolation (process sandbox)")
 	d.inv, err = invoke.New(invoke.Config{
 		Sandbox: sb, Runtimes: catalog, Code: code, Logs: d.logw, Clock: clk, Logger: cfg.Logger,
 		Metrics: invoke.NewMetrics(reg), Region: cfg.Region, RuntimeDir: runtimeDir, Endpoint: d.Endpoint(),
@@ -119,13 +127,16 @@ func (d *Daemon) build() error {
 	if err != nil {
 		return err
 	}
+	if err := d.buildQueue(clk, reg); err != nil {
+		return err
+	}
 	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Name: "lambent_environments", Help: "Execution environments that exist now, idle or busy."},
 		func() float64 { return float64(d.inv.Environments()) }))
 	authorizer := authz.RootOnly{}
 	codeURLs := lambdaapi.NewCodeURLSigner(masterKey, d.Endpoint(), clk, blobs)
 	d.api, err = lambdaapi.New(lambdaapi.Config{
-		Region: cfg.Region, Functions: d.db, Artifacts: blobs, Code: code, Runtimes: catalog, Invoker: d.inv,
+		Region: cfg.Region, Functions: d.db, Artifacts: blobs, Code: code, Runtimes: catalog, Invoker: invoker{d.inv, d.q},
 		Authorizer: authorizer, Clock: clk, Logger: cfg.Logger, CodeURLs: codeURLs, Limits: limits,
 		AccountConcurrency: concurrencyOrDefault(cfg.AccountConcurrency),
 	})
@@ -134,12 +145,14 @@ func (d *Daemon) build() error {
 	}
 	logsHandler := logsapi.NewHandler(logsapi.Config{Region: cfg.Region, Logs: d.db, Authorizer: authorizer, Logger: cfg.Logger, Clock: clk})
 	verifier := sigv4.NewVerifier(sigv4.Config{Credentials: newCredentialSource(acct, rc), Clock: clk})
-	gw, err := gateway.New(gateway.Config{Verifier: verifier, Lambda: d.api, Logs: logsHandler, Code: codeURLs,
-		Metrics: promhttp.HandlerFor(reg, promhttp.HandlerOpts{}), Logger: cfg.Logger})
+	gw, err := gateway.New(gateway.Config{Verifier: verifier, Lambda: d.api, Logs: logsHandler, Code: codeURLs, Logger: cfg.Logger})
 	if err != nil {
 		return err
 	}
 	d.srv = &http.Server{Handler: gw, ReadHeaderTimeout: 30 * time.Second, MaxHeaderBytes: 1 << 20}
+	if err := d.listenMetrics(reg); err != nil {
+		return err
+	}
 	return d.api.ResumePending(context.Background(), acct)
 }
 
@@ -154,9 +167,15 @@ func concurrencyOrDefault(n int) int {
 // lets in-flight ones (invocations included) finish within
 // ShutdownTimeout, and stops every subsystem in reverse order.
 func (d *Daemon) Run(ctx context.Context) error {
+	if err := d.q.Start(ctx); err != nil {
+		return err
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- d.srv.Serve(d.ln) }()
-	d.cfg.Logger.Info("lambent serving", "endpoint", d.Endpoint(), "region", d.cfg.Region, "account", d.cfg.AccountID,
+	if d.mln != nil {
+		go func() { _ = d.msrv.Serve(d.mln) }()
+	}
+	d.cfg.Logger.Info("lambent serving", "endpoint", d.Endpoint(), "metrics", d.MetricsURL(), "region", d.cfg.Region, "account", d.cfg.AccountID,
 		"data_dir", d.cfg.DataDir)
 	close(d.ready)
 	var serveErr error
@@ -171,7 +190,16 @@ func (d *Daemon) Run(ctx context.Context) error {
 		serveErr = nil
 	}
 	err := errors.Join(serveErr, d.srv.Shutdown(sctx))
+	if d.msrv != nil {
+		_ = d.msrv.Close()
+	}
+	// The queue stops taking events and lets running ones finish within
+	// the bound; the invoke manager then ends any still running, whose
+	// events stay queued for the next start.
+	err = errors.Join(err, d.q.Close(sctx))
 	err = errors.Join(err, d.inv.Close(sctx))
+	d.q.Wait()
+	err = errors.Join(err, d.closeSandbox())
 	d.api.Close()
 	err = errors.Join(err, d.logw.Close(sctx))
 	d.closeStores()
@@ -189,6 +217,59 @@ func (d *Daemon) closeStores() {
 	if d.ln != nil {
 		_ = d.ln.Close()
 	}
+	if d.mln != nil {
+		_ = d.mln.Close()
+	}
+}
+
+// newSandbox builds the execution-environment tier cfg.Sandbox names. The
+// default is linux when running as root and process otherwise, loudly.
+func (d *Daemon) newSandbox(dir string) (sandbox.Sandbox, error) {
+	log := d.cfg.Logger
+	tier := d.cfg.Sandbox
+	if tier == "" {
+		tier = SandboxLinux
+		if os.Geteuid() != 0 {
+			tier = SandboxProcess
+			log.Warn("NOT ISOLATED: lambent is not running as root, so functions run as plain child processes " +
+				"(process sandbox) with no isolation; run as root for the linux sandbox")
+		}
+	}
+	if tier == SandboxLinux {
+		sb, err := d.newLinuxSandbox(dir)
+		if err == nil || d.cfg.Sandbox == SandboxLinux || !errors.Is(err, linux.ErrNoInit) {
+			return sb, err
+		}
+		// Only a binary without the sandbox-init dispatch (a test binary)
+		// gets here.
+		log.Warn("NOT ISOLATED: this binary cannot act as the sandbox init; functions run as plain child processes "+
+			"(process sandbox) with no isolation", "err", err)
+	}
+	sb, err := process.New(process.Config{Dir: dir})
+	if err != nil {
+		return nil, err
+	}
+	log.Warn("execution environments are plain child processes without isolation (process sandbox)")
+	return sb, nil
+}
+
+// newLinuxSandbox removes what a crashed Lambent left behind, then builds
+// the linux sandbox.
+func (d *Daemon) newLinuxSandbox(dir string) (sandbox.Sandbox, error) {
+	log := d.cfg.Logger
+	if n, err := linux.CleanupLeftovers(); err != nil {
+		log.Warn("clean up leftover execution environments", "err", err)
+	} else if n > 0 {
+		log.Info("removed leftover execution environments of a previous run", "count", n)
+	}
+	sb, err := linux.New(linux.Config{Dir: dir, Logger: log})
+	if err != nil {
+		return nil, fmt.Errorf("create linux sandbox (use --sandbox process to run without isolation): %w", err)
+	}
+	d.closeSandbox = sb.Close
+	log.Info("execution environments use the linux sandbox; the host's /usr, /lib and /bin are bound read-only " +
+		"into each (development root file system)")
+	return sb, nil
 }
 
 // prepareDataDir creates the data dir, private to the server.
@@ -223,4 +304,28 @@ func systemLookPath(file string) (string, error) {
 		}
 	}
 	return "", fmt.Errorf("%s: not found in the system directories", file)
+}
+
+// listenMetrics binds the metrics listener unless it is off.
+func (d *Daemon) listenMetrics(reg *prometheus.Registry) error {
+	if d.cfg.MetricsListen == "off" {
+		return nil
+	}
+	ln, err := net.Listen("tcp", d.cfg.MetricsListen)
+	if err != nil {
+		return fmt.Errorf("listen for metrics on %s: %w", d.cfg.MetricsListen, err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	d.mln = ln
+	d.msrv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	return nil
+}
+
+// MetricsURL is where Prometheus metrics are served ("" when off).
+func (d *Daemon) MetricsURL() string {
+	if d.mln == nil {
+		return ""
+	}
+	return "http://" + d.mln.Addr().String() + "/metrics"
 }

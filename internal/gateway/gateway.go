@@ -1,10 +1,10 @@
-// Package gateway is Lambent's HTTP front door. It answers the health and
-// metrics endpoints and presigned code downloads itself, and for every
+// Package gateway is Lambent's HTTP front door. It answers the health
+// endpoint and presigned code downloads itself, and for every
 // other request it reads the (bounded) body, picks the API from the
 // request's shape, verifies the SigV4 signature for that API's signing
 // name, and hands the authenticated principal to the API handler. No
-// request other than /healthz, /metrics and a presigned code URL reaches a
-// handler without a valid signature.
+// request other than /healthz and a presigned code URL reaches a handler
+// without a valid signature. Metrics are served on their own listener.
 package gateway
 
 import (
@@ -42,7 +42,6 @@ type Config struct {
 	Lambda   lambdaServer
 	Logs     http.Handler
 	Code     http.Handler
-	Metrics  http.Handler
 	Logger   *slog.Logger
 }
 
@@ -51,7 +50,7 @@ type Gateway struct{ cfg Config }
 
 // New returns the gateway.
 func New(cfg Config) (*Gateway, error) {
-	if cfg.Verifier == nil || cfg.Lambda == nil || cfg.Logs == nil || cfg.Code == nil || cfg.Metrics == nil || cfg.Logger == nil {
+	if cfg.Verifier == nil || cfg.Lambda == nil || cfg.Logs == nil || cfg.Code == nil || cfg.Logger == nil {
 		return nil, errors.New("gateway: missing dependency")
 	}
 	return &Gateway{cfg: cfg}, nil
@@ -70,9 +69,6 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case r.URL.Path == "/healthz" && (r.Method == http.MethodGet || r.Method == http.MethodHead):
 		w.Header().Set("Content-Type", "text/plain")
 		_, _ = io.WriteString(w, "ok\n")
-		return
-	case r.URL.Path == "/metrics" && r.Method == http.MethodGet:
-		g.cfg.Metrics.ServeHTTP(w, r)
 		return
 	case strings.HasPrefix(r.URL.Path, "/code/") && r.Method == http.MethodGet && r.Header.Get("Authorization") == "":
 		g.cfg.Code.ServeHTTP(w, r)

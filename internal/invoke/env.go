@@ -79,6 +79,12 @@ func (m *Manager) startEnvironment(ctx context.Context, p *pool) (*environment, 
 	}
 	e.sb = sb
 	f, err := m.boot(ctx, e, rt, start, pw)
+	if f != nil {
+		// The runtime's init output, then INIT_REPORT, end its log stream.
+		f.duration = e.initDur
+		e.out.Sync()
+		e.emit(m.cfg.Clock.Now(), initReportLine(f.duration, f.errType))
+	}
 	if err != nil || f != nil {
 		e.destroy()
 		return nil, f, err

@@ -1,12 +1,17 @@
 package invoke
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"time"
+)
 
 // initFailure is an init phase that did not reach /next.
 type initFailure struct {
 	errType string
 	message string
 	body    []byte // the runtime's own error document, if it posted one
+	// duration is the init phase's length, for INIT_REPORT.
+	duration time.Duration
 }
 
 func initFailureFromBody(body []byte) *initFailure {

@@ -149,6 +149,11 @@ type pool struct {
 	deployment *function.Deployment
 	idle       []*environment // LIFO: the most recently used is the warmest
 	busy       map[*environment]struct{}
+	// starting counts cold starts in progress; Reap keeps the pool while
+	// any runs. retired is set when Retire removed the pool: environments
+	// that finish starting afterwards run old code.
+	starting int
+	retired  bool
 }
 
 // New returns a Manager and starts its reaper.
@@ -206,9 +211,11 @@ func (m *Manager) run(ctx context.Context, t Target, req Request) (*Response, er
 		var err error
 		e, f, err = m.startEnvironment(ctx, p)
 		if err != nil {
+			p.abandon()
 			return nil, fmt.Errorf("start environment: %w", err)
 		}
 		if f != nil {
+			p.abandon()
 			m.cfg.Metrics.observe(t, 0, true, true)
 			return m.initFailed(t, req, f), nil
 		}
@@ -224,7 +231,7 @@ func (m *Manager) run(ctx context.Context, t Target, req Request) (*Response, er
 // the error is returned at once, never after the timeout.
 func (m *Manager) initFailed(t Target, req Request, f *initFailure) *Response {
 	doc := f.document(req.RequestID)
-	line := initReportLine(0, f.errType)
+	line := initReportLine(f.duration, f.errType)
 	resp := &Response{Payload: doc, FunctionError: "Unhandled", ExecutedVersion: t.Version}
 	if req.Tail {
 		resp.LogTail = []byte(line + "\n")
@@ -250,6 +257,7 @@ func (p *pool) acquire() (*environment, bool) {
 	defer p.m.mu.Unlock()
 	n := len(p.idle)
 	if n == 0 {
+		p.starting++ // the caller starts one: add or abandon
 		return nil, false
 	}
 	e := p.idle[n-1]
@@ -260,7 +268,16 @@ func (p *pool) acquire() (*environment, bool) {
 
 func (p *pool) add(e *environment) {
 	p.m.mu.Lock()
+	p.starting--
+	e.retired = p.retired
 	p.busy[e] = struct{}{}
+	p.m.mu.Unlock()
+}
+
+// abandon ends a cold start that produced no environment.
+func (p *pool) abandon() {
+	p.m.mu.Lock()
+	p.starting--
 	p.m.mu.Unlock()
 }
 
@@ -270,13 +287,18 @@ func (p *pool) release(e *environment, reusable bool) {
 	now := p.m.cfg.Clock.Now()
 	p.m.mu.Lock()
 	delete(p.busy, e)
-	keep := reusable && !e.retired && !p.m.closing && now.Sub(e.created) < p.m.cfg.MaxLifetime
+	closing := p.m.closing
+	keep := reusable && !e.retired && !closing && now.Sub(e.created) < p.m.cfg.MaxLifetime
 	if keep {
 		e.lastUsed = now
 		p.idle = append(p.idle, e)
 	}
 	p.m.mu.Unlock()
-	if !keep {
+	switch {
+	case keep:
+	case closing:
+		e.destroy() // before the invocation ends, so that Close waits for it
+	default:
 		go e.destroy()
 	}
 }
@@ -295,6 +317,7 @@ func (m *Manager) Retire(acct account.ID, name string) {
 		for e := range p.busy {
 			e.retired = true
 		}
+		p.retired = true
 		delete(m.pools, k)
 	}
 	m.mu.Unlock()
@@ -390,7 +413,7 @@ func (m *Manager) Reap() {
 			}
 		}
 		p.idle = keep
-		if len(p.idle) == 0 && len(p.busy) == 0 {
+		if len(p.idle) == 0 && len(p.busy) == 0 && p.starting == 0 {
 			delete(m.pools, k)
 		}
 	}

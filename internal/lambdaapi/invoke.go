@@ -40,6 +40,9 @@ func (a *API) invoke(c *call) error {
 	if err := checkInvocationType(typ); err != nil {
 		return err
 	}
+	if typ == invocationTypeEvent {
+		return a.invokeEvent(c, t, cfg)
+	}
 	if len(c.body) > maxSyncPayload {
 		return errkind.Newf(errkind.TooLarge, "Request must be smaller than %d bytes for the InvokeFunction operation", maxSyncPayload)
 	}
@@ -69,11 +72,8 @@ func (a *API) invoke(c *call) error {
 
 func checkInvocationType(typ string) error {
 	switch typ {
-	case "", invocationTypeSync, "DryRun":
+	case "", invocationTypeSync, "DryRun", invocationTypeEvent:
 		return nil
-	case "Event":
-		return errkind.New(errkind.InvalidArgument,
-			"Asynchronous invocation (InvocationType Event) is not available on this Lambent server yet.")
 	default:
 		return errkind.Newf(errkind.Validation,
 			"1 validation error detected: Value '%s' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]", typ)

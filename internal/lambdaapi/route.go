@@ -32,6 +32,18 @@ func match(r *http.Request) (route, error) {
 	switch date {
 	case "2015-03-31":
 		return matchFunctions(m, rest, r)
+	case "2014-11-13":
+		if len(rest) == 3 && rest[0] == "functions" && rest[2] == "invoke-async" && m == http.MethodPost {
+			return route{op: "InvokeAsync", function: rest[1], handle: (*API).invokeAsync}, nil
+		}
+	case "2019-09-25":
+		return matchEventInvokeConfig(m, rest, r)
+	case "lambent":
+		// GET /lambent/admin/functions/{fn}/failed-events: Lambent's own
+		// admin route, root credentials only.
+		if len(rest) == 4 && rest[0] == "admin" && rest[1] == "functions" && rest[3] == "failed-events" && m == http.MethodGet {
+			return route{op: "ListFailedEvents", function: rest[2], handle: (*API).listFailedEvents}, nil
+		}
 	case "2016-08-19":
 		if len(rest) == 1 && rest[0] == "account-settings" && m == http.MethodGet {
 			return route{op: "GetAccountSettings", handle: (*API).getAccountSettings}, nil
@@ -59,7 +71,7 @@ func matchFunctions(m string, rest []string, r *http.Request) (route, error) {
 	case 1:
 		switch m {
 		case http.MethodPost:
-			return route{op: "CreateFunction", handle: (*API).createFunction}, nil
+			return route{op: "CreateFunction", handle: withDeadLetterCheck((*API).createFunction, true)}, nil
 		case http.MethodGet:
 			return route{op: "ListFunctions", handle: (*API).listFunctions}, nil
 		}
@@ -79,13 +91,38 @@ func matchFunctions(m string, rest []string, r *http.Request) (route, error) {
 		case rest[2] == "configuration" && m == http.MethodGet:
 			return route{op: "GetFunctionConfiguration", function: fn, handle: (*API).getFunctionConfiguration}, nil
 		case rest[2] == "configuration" && m == http.MethodPut:
-			return route{op: "UpdateFunctionConfiguration", function: fn, handle: (*API).updateFunctionConfiguration}, nil
+			return route{op: "UpdateFunctionConfiguration", function: fn,
+				handle: withDeadLetterCheck((*API).updateFunctionConfiguration, false)}, nil
 		case rest[2] == "code" && m == http.MethodPut:
 			return route{op: "UpdateFunctionCode", function: fn, handle: (*API).updateFunctionCode}, nil
 		case rest[2] == "versions" && m == http.MethodPost:
 			return route{op: "PublishVersion", function: fn, handle: (*API).publishVersion}, nil
 		case rest[2] == "versions" && m == http.MethodGet:
 			return route{op: "ListVersionsByFunction", function: fn, handle: (*API).listVersions}, nil
+		}
+	}
+	return route{}, unknown(r)
+}
+
+// matchEventInvokeConfig matches /2019-09-25/functions/{fn}/event-invoke-config[/list].
+func matchEventInvokeConfig(m string, rest []string, r *http.Request) (route, error) {
+	if len(rest) < 3 || rest[0] != "functions" || rest[2] != "event-invoke-config" {
+		return route{}, unknown(r)
+	}
+	fn := rest[1]
+	if len(rest) == 4 && rest[3] == "list" && m == http.MethodGet {
+		return route{op: "ListFunctionEventInvokeConfigs", function: fn, handle: (*API).listEventInvokeConfigs}, nil
+	}
+	if len(rest) == 3 {
+		switch m {
+		case http.MethodPut:
+			return route{op: "PutFunctionEventInvokeConfig", function: fn, handle: (*API).putEventInvokeConfig}, nil
+		case http.MethodPost:
+			return route{op: "UpdateFunctionEventInvokeConfig", function: fn, handle: (*API).updateEventInvokeConfig}, nil
+		case http.MethodGet:
+			return route{op: "GetFunctionEventInvokeConfig", function: fn, handle: (*API).getEventInvokeConfig}, nil
+		case http.MethodDelete:
+			return route{op: "DeleteFunctionEventInvokeConfig", function: fn, handle: (*API).deleteEventInvokeConfig}, nil
 		}
 	}
 	return route{}, unknown(r)

@@ -19,14 +19,18 @@ const (
 // recorder is a batcher write function that records its calls and can be
 // held, so that items pile up behind a running call.
 type recorder struct {
-	mu    sync.Mutex
-	calls [][]string
-	accts []account.ID
-	hold  chan struct{} // when not nil, each call waits for a receive
-	fail  error
+	mu      sync.Mutex
+	calls   [][]string
+	accts   []account.ID
+	hold    chan struct{} // when not nil, each call waits for a receive
+	entered chan struct{} // when not nil, each call sends on entry
+	fail    error
 }
 
 func (r *recorder) write(_ context.Context, acct account.ID, items []string) error {
+	if r.entered != nil {
+		r.entered <- struct{}{}
+	}
 	if r.hold != nil {
 		<-r.hold
 	}
@@ -38,10 +42,10 @@ func (r *recorder) write(_ context.Context, acct account.ID, items []string) err
 }
 
 func TestBatcherGroupsWhileAWriteRuns(t *testing.T) {
-	r := &recorder{hold: make(chan struct{})}
+	r := &recorder{hold: make(chan struct{}), entered: make(chan struct{}, 3)}
 	b := newBatcher(t.Context(), r.write, func(s string) int { return len(s) })
 	first := b.add(acctA, "a1", nil)
-	// The drain goroutine now waits inside the first write; queue more.
+	<-r.entered // the first write runs (and waits); queue more behind it
 	var thens []string
 	var mu sync.Mutex
 	then := func(s string) func(error) {

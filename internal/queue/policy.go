@@ -88,11 +88,12 @@ func (p policy) decide(ev *store.QueuedEvent, r result, now time.Time) verdict {
 			v.outcome, v.condition = store.OutcomeFail, condRetriesExhausted
 			return v
 		}
-		v.at = now.Add(time.Duration(v.attempts) * p.base)
-		if v.at.After(deadline) {
+		at := now.Add(time.Duration(v.attempts) * p.base)
+		if at.After(deadline) {
 			v.outcome, v.condition = store.OutcomeFail, condEventAgeExceeded
 			return v
 		}
+		v.at = at
 	default:
 		v.deferrals++
 		if !now.Before(deadline) {

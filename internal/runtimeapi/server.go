@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path"
 	"strconv"
 	"strings"
 	"sync"
@@ -134,10 +135,31 @@ func (s *Server) router() http.Handler {
 	mux.HandleFunc("POST /2018-06-01/runtime/invocation/{id}/response", s.response)
 	mux.HandleFunc("POST /2018-06-01/runtime/invocation/{id}/error", s.error)
 	mux.HandleFunc("POST /2018-06-01/runtime/init/error", s.initError)
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+	notFound := func(w http.ResponseWriter, _ *http.Request) {
 		writeError(w, http.StatusNotFound, "InvalidRequest", "unknown runtime API route")
+	}
+	mux.HandleFunc("/", notFound)
+	// ServeMux answers some requests itself, with bodies that are not
+	// error documents: it redirects an unclean path and refuses "*" with
+	// an empty 400. It also lets HEAD match GET, and a HEAD /next would
+	// take an invocation whose payload it cannot receive. No route is
+	// reached that way, so all of them are unknown routes.
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if (r.Method != http.MethodGet && r.Method != http.MethodPost) || !isCleanPath(r.URL.EscapedPath()) {
+			notFound(w, r)
+			return
+		}
+		mux.ServeHTTP(w, r)
 	})
-	return mux
+}
+
+// isCleanPath reports whether ServeMux would route p without redirecting.
+func isCleanPath(p string) bool {
+	clean := path.Clean(p)
+	if strings.HasSuffix(p, "/") && clean != "/" {
+		clean += "/"
+	}
+	return p == clean && strings.HasPrefix(p, "/")
 }
 
 func (s *Server) next(w http.ResponseWriter, r *http.Request) {

@@ -10,9 +10,16 @@ package sandbox
 
 import (
 	"context"
+	"errors"
 	"net"
 	"os"
 )
+
+// ErrOutOfMemory is matched, with errors.Is, by an Env's ExitError when the
+// runtime was killed for exceeding the environment's memory limit; the
+// orchestrator reports it as Runtime.OutOfMemory. Implementations that
+// cannot tell (process) never return it.
+var ErrOutOfMemory = errors.New("out of memory")
 
 // Limits bounds an environment.
 type Limits struct {

@@ -59,7 +59,7 @@ func TestRestartAndGracefulDrain(t *testing.T) {
 			t.Fatalf("the sleeping invocation ended before it was seen running: %s", finished(t, args, err, &stdout, &stderr))
 		default:
 		}
-		if !strings.Contains(metrics(t, s2.Endpoint), "\nlambent_concurrent_executions 1\n") {
+		if !strings.Contains(metrics(t, s2.MetricsURL), "\nlambent_concurrent_executions 1\n") {
 			return errors.New("the sleeping invocation is not running yet")
 		}
 		return nil
@@ -89,7 +89,7 @@ func TestRestartAndGracefulDrain(t *testing.T) {
 // metrics returns the server's Prometheus exposition.
 func metrics(t *testing.T, endpoint string) string {
 	t.Helper()
-	resp, err := http.Get(endpoint + "/metrics")
+	resp, err := http.Get(endpoint)
 	if err != nil {
 		t.Fatal(err)
 	}

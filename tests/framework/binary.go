@@ -61,7 +61,7 @@ func StartBinary(t testing.TB, o BinaryOptions) *Binary {
 		o.DataDir = t.TempDir()
 	}
 	tmp := privateTempDir(t)
-	args := append([]string{"server", "--listen", "127.0.0.1:0", "--data-dir", o.DataDir}, o.Args...)
+	args := append([]string{"server", "--listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0", "--data-dir", o.DataDir}, o.Args...)
 	b := &Binary{cmd: exec.Command(o.Binary, args...), exited: make(chan struct{})}
 	b.cmd.Env = append(withoutEnv(os.Environ(), "LAMBENT_ROOT_", "TMPDIR="), "TMPDIR="+tmp)
 	if !o.GenerateCredentials {
@@ -92,6 +92,7 @@ func StartBinary(t testing.TB, o BinaryOptions) *Binary {
 		}
 	})
 	b.Endpoint = b.awaitEndpoint(t)
+	b.MetricsURL = servingField(b.stderr.String(), "metrics=")
 	return b
 }
 
@@ -147,13 +148,16 @@ func (b *Binary) awaitEndpoint(t testing.TB) string {
 }
 
 // servingEndpoint parses endpoint=… from the complete "lambent serving" log line.
-func servingEndpoint(log string) string {
+func servingEndpoint(log string) string { return servingField(log, "endpoint=") }
+
+// servingField parses one key=value field of the "lambent serving" line.
+func servingField(log, key string) string {
 	for line := range strings.Lines(log) {
 		if !strings.Contains(line, `msg="lambent serving"`) || !strings.HasSuffix(line, "\n") {
 			continue
 		}
 		for field := range strings.FieldsSeq(line) {
-			if ep, ok := strings.CutPrefix(field, "endpoint="); ok {
+			if ep, ok := strings.CutPrefix(field, key); ok {
 				return ep
 			}
 		}

@@ -39,8 +39,10 @@ const (
 // Server is a running Lambent under test.
 type Server struct {
 	Endpoint string
-	DataDir  string
-	stop     func()
+	// MetricsURL is the Prometheus endpoint (its own listener).
+	MetricsURL string
+	DataDir    string
+	stop       func()
 }
 
 // Stop shuts the server down (idempotent).
@@ -61,7 +63,7 @@ func StartInProcess(t testing.TB, o Options) *Server {
 		o.DataDir = t.TempDir()
 	}
 	d, err := daemon.New(daemon.Config{
-		Listen: "127.0.0.1:0", DataDir: o.DataDir, Region: Region, AccountID: AccountID,
+		Listen: "127.0.0.1:0", MetricsListen: "127.0.0.1:0", DataDir: o.DataDir, Region: Region, AccountID: AccountID,
 		RootAccessKeyID: AccessKeyID, RootSecretAccessKey: SecretAccessKey,
 		AccountConcurrency: o.Concurrency, IdleTimeout: o.IdleTimeout, MaxLifetime: o.MaxLifetime, ShutdownTimeout: 30 * time.Second,
 		Logger: slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn})),
@@ -74,7 +76,7 @@ func StartInProcess(t testing.TB, o Options) *Server {
 	go func() { done <- d.Run(ctx) }()
 	<-d.Ready()
 	var once sync.Once
-	s := &Server{Endpoint: d.Endpoint(), DataDir: o.DataDir, stop: func() {
+	s := &Server{Endpoint: d.Endpoint(), MetricsURL: d.MetricsURL(), DataDir: o.DataDir, stop: func() {
 		once.Do(func() {
 			cancel()
 			if err := <-done; err != nil {

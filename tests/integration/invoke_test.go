@@ -289,7 +289,7 @@ def handler(event, context):
 // metrics returns the server's Prometheus exposition.
 func metrics(t *testing.T, s *framework.Server) string {
 	t.Helper()
-	resp, err := http.Get(s.Endpoint + "/metrics")
+	resp, err := http.Get(s.MetricsURL)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -284,16 +284,23 @@ func cleanupV1(ctx context.Context) (int, error) {
 		if exists(filepath.Join(dir, "freezer.state")) {
 			return killV1(ctx, dir)
 		}
+		if pids, err := pidsOf(dir); err == nil { // not in a freezer cgroup
+			for _, pid := range pids {
+				_ = syscall.Kill(pid, syscall.SIGKILL)
+			}
+		}
 		return waitEmpty(ctx, dir)
 	}
 	n := 0
 	var errs []error
-	for _, ctl := range v1Controllers {
+	for _, ctl := range []string{"freezer", "memory", "pids", "cpu"} { // freezer first: it kills
 		if dirs[ctl] == "" {
 			continue
 		}
 		k, err := cleanupParent(ctx, filepath.Join(dirs[ctl], parentName), kill)
-		n += k
+		if ctl == "freezer" { // every hierarchy holds the same environments
+			n = k
+		}
 		errs = append(errs, err)
 	}
 	return n, errors.Join(errs...)
@@ -332,3 +339,12 @@ func cleanupParent(ctx context.Context, parent string, kill func(context.Context
 
 // syscallRmdir removes a directory that may legitimately be busy.
 func syscallRmdir(dir string) error { return syscall.Rmdir(dir) }
+
+// paths lists the cgroup's directories.
+func (c *v1Cgroup) paths() []string {
+	var out []string
+	for _, d := range c.dirs {
+		out = append(out, d)
+	}
+	return out
+}

@@ -245,3 +245,6 @@ func cleanupV2(ctx context.Context, mount string) (int, error) {
 	parent := filepath.Join(ownDir, parentName)
 	return cleanupParent(ctx, parent, killV2)
 }
+
+// paths lists the cgroup's directory.
+func (c *v2Cgroup) paths() []string { return []string{c.dir} }

@@ -55,6 +55,11 @@ func Main() int {
 	if _, err := unix.FcntlInt(statusFD, unix.F_SETFD, unix.FD_CLOEXEC); err != nil {
 		return 2 // no status pipe: not started by the linux sandbox
 	}
+	// Descriptors Lambent itself inherited without close-on-exec (from a
+	// shell, a CI runner) would otherwise reach the runtime.
+	if err := closeOnExecFrom(statusFD + 1); err != nil {
+		return fail("mark descriptors close-on-exec", err)
+	}
 	cfg, err := readConfig()
 	if err != nil {
 		return fail("read config", err)
@@ -172,6 +177,25 @@ func lookPath(file string, env []string) (string, error) {
 		}
 	}
 	return "", unix.ENOENT
+}
+
+// closeOnExecFrom marks every descriptor from first on close-on-exec.
+func closeOnExecFrom(first int) error {
+	err := unix.CloseRange(uint(first), ^uint(0), unix.CLOSE_RANGE_CLOEXEC)
+	if err == nil || !errors.Is(err, unix.ENOSYS) && !errors.Is(err, unix.EINVAL) {
+		return err
+	}
+	entries, err := os.ReadDir("/proc/self/fd") // kernels before 5.11
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		var fd int
+		if _, err := fmt.Sscan(e.Name(), &fd); err == nil && fd >= first {
+			_, _ = unix.FcntlInt(uintptr(fd), unix.F_SETFD, unix.FD_CLOEXEC)
+		}
+	}
+	return nil
 }
 
 // fail reports a setup error on the status pipe and returns the exit code.

@@ -1,0 +1,160 @@
+package linux
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"lambent/internal/sandbox"
+	"lambent/internal/sandbox/sandboxinit"
+	"lambent/internal/sandbox/sandboxtest"
+	"lambent/internal/testenv"
+)
+
+// probeArg switches the test binary into the probe program: a stand-in
+// for a runtime that runs inside an environment and reports what it could
+// and could not do (probe_test.go).
+const probeArg = "sandbox-probe"
+
+func TestMain(m *testing.M) {
+	sandboxinit.Dispatch() // this binary re-executes itself as the sandbox init
+	sandboxtest.Dispatch() // and as the contract suite's program
+	if len(os.Args) > 1 && os.Args[1] == probeArg {
+		os.Exit(runProbe(os.Args[2:]))
+	}
+	os.Exit(m.Run())
+}
+
+// newSandbox returns a linux sandbox under a temp dir, closed and checked
+// for leftovers at the end of the test.
+func newSandbox(t testing.TB, cfg Config) *Sandbox {
+	t.Helper()
+	testenv.RequireRoot(t)
+	if cfg.Dir == "" {
+		cfg.Dir = filepath.Join(t.TempDir(), "envs")
+	}
+	sb, err := New(cfg)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := sb.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	})
+	return sb
+}
+
+// probeCode makes a code directory whose bootstrap is this test binary
+// (a hard link when possible), readable by the runtime user.
+func probeCode(t testing.TB) (codeDir, runtimeDir string) {
+	t.Helper()
+	base := t.TempDir()
+	if err := os.Chmod(base, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	codeDir, runtimeDir = filepath.Join(base, "code"), filepath.Join(base, "runtime")
+	for _, d := range []string{codeDir, runtimeDir} {
+		if err := os.Mkdir(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dst := filepath.Join(codeDir, "bootstrap")
+	if err := os.Link(self, dst); err != nil {
+		data, err := os.ReadFile(self)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(dst, data, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(codeDir, "data.txt"), []byte("hello"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return codeDir, runtimeDir
+}
+
+// output is an environment's stdout/stderr, collected in a temp file.
+type output struct {
+	f *os.File
+}
+
+func newOutput(t testing.TB) *output {
+	t.Helper()
+	f, err := os.CreateTemp(t.TempDir(), "out")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return &output{f: f}
+}
+
+func (o *output) String() string {
+	b, _ := os.ReadFile(o.f.Name())
+	return string(b)
+}
+
+// report returns the JSON object the probe printed on its "PROBE " line.
+func (o *output) report(t testing.TB) map[string]string {
+	t.Helper()
+	sc := bufio.NewScanner(strings.NewReader(o.String()))
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		if rest, ok := bytes.CutPrefix(sc.Bytes(), []byte("PROBE ")); ok {
+			var m map[string]string
+			if err := json.Unmarshal(rest, &m); err != nil {
+				t.Fatalf("probe report: %v", err)
+			}
+			return m
+		}
+	}
+	t.Fatalf("no probe report in output:\n%s", o.String())
+	return nil
+}
+
+// envFor creates an environment running nothing yet.
+func envFor(t testing.TB, sb *Sandbox, id string, limits sandbox.Limits, out *output) sandbox.Env {
+	t.Helper()
+	code, rt := probeCode(t)
+	env, err := sb.Create(t.Context(), sandbox.Spec{ID: id, CodeDir: code, RuntimeDir: rt, Limits: limits, Output: out.f})
+	if err != nil {
+		t.Fatalf("Create: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := env.Destroy(); err != nil {
+			t.Errorf("Destroy: %v", err)
+		}
+	})
+	return env
+}
+
+// runProbeIn starts the probe with args in env and waits for it to exit.
+func runProbeIn(t testing.TB, env sandbox.Env, environ []string, args ...string) {
+	t.Helper()
+	argv := append([]string{"/var/task/bootstrap", probeArg}, args...)
+	// A test binary built with -race otherwise sleeps 1 s on exit.
+	environ = append(environ, "GORACE=atexit_sleep_ms=0")
+	if err := env.Start(argv, environ); err != nil {
+		t.Fatalf("Start: %v", err)
+	}
+	waitDone(t, env, 60*time.Second)
+}
+
+func waitDone(t testing.TB, env sandbox.Env, d time.Duration) {
+	t.Helper()
+	select {
+	case <-env.Done():
+	case <-time.After(d):
+		t.Fatalf("runtime still running after %v", d)
+	}
+}

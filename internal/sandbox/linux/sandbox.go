@@ -1,0 +1,288 @@
+package linux
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+
+	"lambent/internal/sandbox"
+	"lambent/internal/sandbox/sandboxinit"
+)
+
+// TmpStorage chooses what backs an environment's /tmp.
+type TmpStorage string
+
+const (
+	// TmpAuto picks TmpDisk when the host allows it, else TmpMemory.
+	TmpAuto TmpStorage = ""
+	// TmpDisk: a per-environment ext4 image on a loop device, exactly
+	// the ephemeral-storage size and not charged to the memory limit.
+	TmpDisk TmpStorage = "disk"
+	// TmpMemory: a tmpfs of the ephemeral-storage size. tmpfs pages are
+	// charged to the environment's memory cgroup, so the memory limit is
+	// raised by the same amount: the function may use that room as heap.
+	TmpMemory TmpStorage = "memory"
+)
+
+// Config configures the linux sandbox. Zero values take the defaults.
+type Config struct {
+	// Dir holds one directory per environment (the mount point of its
+	// root) and the /tmp images. Required; it should be on a disk file
+	// system.
+	Dir string
+	// UID and GID run the runtime; default 993/990 (sbx_user1051).
+	UID, GID int
+	// SystemDirs are host paths bound read-only at the same path inside,
+	// so that the host's interpreters run. Default /usr, /lib, /lib64,
+	// /bin, /sbin and /etc/ssl/certs. For development only: functions see
+	// the host's package set (see docs/design/sandbox-linux.md).
+	SystemDirs []string
+	// Pids is the process and thread limit when a Spec sets none;
+	// default 1024 (Lambda's).
+	Pids int
+	// Tmp selects /tmp's backing; default TmpAuto.
+	Tmp TmpStorage
+	// InitPath is the binary started as "sandbox-init"; default
+	// /proc/self/exe, which requires sandboxinit.Dispatch in main (or
+	// TestMain).
+	InitPath string
+	Logger   *slog.Logger
+}
+
+// ErrNoInit is returned by New when this binary cannot act as the sandbox
+// init because its main (or TestMain) never called sandboxinit.Dispatch.
+var ErrNoInit = errors.New("linux sandbox: this binary does not dispatch sandbox-init (call sandboxinit.Dispatch first in main or TestMain)")
+
+// Sandbox creates execution environments isolated by namespaces, cgroups,
+// a read-only pivot_root'ed root, capabilities, no_new_privs and seccomp.
+type Sandbox struct {
+	cfg   Config
+	cg    cgroupDriver
+	spawn *spawner
+	disk  *diskTmp // nil: /tmp on tmpfs
+
+	mu   sync.Mutex
+	envs map[*env]struct{} // created and not yet destroyed
+}
+
+var _ sandbox.Sandbox = (*Sandbox)(nil)
+
+// New checks the host and prepares this instance's cgroups. It needs root.
+func New(cfg Config) (*Sandbox, error) {
+	if err := cfg.defaults(); err != nil {
+		return nil, err
+	}
+	if os.Geteuid() != 0 {
+		return nil, errors.New("linux sandbox: needs root")
+	}
+	if cfg.InitPath == "/proc/self/exe" && !sandboxinit.Dispatched() {
+		return nil, ErrNoInit
+	}
+	if err := os.MkdirAll(cfg.Dir, 0o711); err != nil {
+		return nil, fmt.Errorf("create environments dir: %w", err)
+	}
+	disk, err := chooseTmp(cfg)
+	if err != nil {
+		return nil, err
+	}
+	owner, err := ownerName()
+	if err != nil {
+		return nil, fmt.Errorf("name cgroups: %w", err)
+	}
+	cg, err := newCgroupDriver(owner)
+	if err != nil {
+		return nil, fmt.Errorf("linux sandbox: %w", err)
+	}
+	return &Sandbox{cfg: cfg, cg: cg, spawn: newSpawner(), disk: disk, envs: map[*env]struct{}{}}, nil
+}
+
+func (c *Config) defaults() error {
+	if c.Dir == "" {
+		return errors.New("linux sandbox: Dir is required")
+	}
+	abs, err := filepath.Abs(c.Dir)
+	if err != nil {
+		return fmt.Errorf("resolve environments dir: %w", err)
+	}
+	c.Dir = abs
+	if c.UID == 0 {
+		c.UID, c.GID = 993, 990
+	}
+	if c.SystemDirs == nil {
+		c.SystemDirs = []string{"/usr", "/lib", "/lib64", "/bin", "/sbin", "/etc/ssl/certs"}
+	}
+	if c.Pids <= 0 {
+		c.Pids = 1024
+	}
+	if c.InitPath == "" {
+		c.InitPath = "/proc/self/exe"
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	switch c.Tmp {
+	case TmpAuto, TmpDisk, TmpMemory:
+		return nil
+	}
+	return fmt.Errorf("linux sandbox: unknown tmp storage %q", c.Tmp)
+}
+
+// chooseTmp returns the disk /tmp backend, or nil for tmpfs.
+func chooseTmp(cfg Config) (*diskTmp, error) {
+	if cfg.Tmp == TmpMemory {
+		return nil, nil
+	}
+	mkfs, err := findMkfs()
+	if err == nil {
+		err = diskTmpUsable(cfg.Dir)
+	}
+	if err != nil {
+		if cfg.Tmp == TmpDisk {
+			return nil, fmt.Errorf("linux sandbox: disk-backed /tmp: %w", err)
+		}
+		cfg.Logger.Warn("linux sandbox: /tmp falls back to tmpfs, charged to memory; memory limits are raised by the ephemeral storage size",
+			"reason", err.Error())
+		return nil, nil
+	}
+	return &diskTmp{dir: cfg.Dir, mkfs: mkfs, uid: cfg.UID, gid: cfg.GID}, nil
+}
+
+// Close destroys the environments still alive (waiting for destroys in
+// progress), stops the spawner and removes this instance's cgroups and
+// /tmp templates.
+func (s *Sandbox) Close() error {
+	s.mu.Lock()
+	live := make([]*env, 0, len(s.envs))
+	for e := range s.envs {
+		live = append(live, e)
+	}
+	s.mu.Unlock()
+	errs := make([]error, len(live))
+	var wg sync.WaitGroup
+	for i, e := range live {
+		wg.Go(func() { errs[i] = e.Destroy() })
+	}
+	wg.Wait()
+	s.spawn.close()
+	if s.disk != nil {
+		s.disk.close()
+	}
+	return errors.Join(append(errs, s.cg.Close())...)
+}
+
+func (s *Sandbox) track(e *env, live bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if live {
+		s.envs[e] = struct{}{}
+	} else {
+		delete(s.envs, e)
+	}
+}
+
+// Create prepares an environment: its cgroup, its /tmp device, and the
+// sandbox init, started in new namespaces, placed in the cgroup and
+// blocked on its config pipe until Start.
+func (s *Sandbox) Create(ctx context.Context, spec sandbox.Spec) (sandbox.Env, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if !validID(spec.ID) {
+		return nil, fmt.Errorf("create environment: invalid id %q", spec.ID)
+	}
+	e := &env{s: s, spec: spec, dir: filepath.Join(s.cfg.Dir, spec.ID), pidfd: -1, done: make(chan struct{})}
+	if err := os.Mkdir(e.dir, 0o700); err != nil {
+		return nil, fmt.Errorf("create environment dir: %w", err)
+	}
+	s.track(e, true)
+	if err := e.create(); err != nil {
+		_ = e.Destroy()
+		return nil, fmt.Errorf("create environment: %w", err)
+	}
+	return e, nil
+}
+
+// validID accepts one safe path component.
+func validID(id string) bool {
+	if id == "" || len(id) > 128 || id == "." || id == ".." {
+		return false
+	}
+	return !strings.ContainsAny(id, "/\x00")
+}
+
+// limits applies the defaults to a Spec's limits.
+func (s *Sandbox) limits(l sandbox.Limits) (memMB, tmpMB int, cl cgroupLimits) {
+	memMB, tmpMB = l.MemoryMB, l.EphemeralMB
+	if memMB <= 0 {
+		memMB = 128
+	}
+	if tmpMB <= 0 {
+		tmpMB = 512
+	}
+	cl = cgroupLimits{MemoryBytes: int64(memMB) << 20, Pids: l.Pids, CPUShares: max(2, memMB*1024/1769)}
+	if cl.Pids <= 0 {
+		cl.Pids = s.cfg.Pids
+	}
+	if s.disk == nil { // tmpfs pages are charged to the environment
+		cl.MemoryBytes += int64(tmpMB) << 20
+	}
+	return memMB, tmpMB, cl
+}
+
+// binds lists the read-only binds of an environment.
+func (s *Sandbox) binds(spec sandbox.Spec) []sandboxinit.Bind {
+	b := []sandboxinit.Bind{
+		{Source: spec.CodeDir, Target: "/var/task"},
+		{Source: spec.RuntimeDir, Target: "/var/runtime"},
+	}
+	for _, d := range s.cfg.SystemDirs {
+		b = append(b, sandboxinit.Bind{Source: d, Target: d, Optional: true})
+	}
+	return b
+}
+
+// initCommand is the sandbox init's command: /proc/self/exe sandbox-init
+// with an empty environment, in new mount, pid, ipc, uts and network
+// namespaces, its own session, SIGKILL on parent death, and a pidfd.
+func (s *Sandbox) initCommand(e *env, cfgR, statusW *os.File) *exec.Cmd {
+	cmd := &exec.Cmd{
+		Path:       s.cfg.InitPath,
+		Args:       []string{"lambent", sandboxinit.Arg},
+		Env:        []string{},
+		Dir:        "/",
+		Stdout:     e.spec.Output,
+		Stderr:     e.spec.Output,
+		ExtraFiles: []*os.File{cfgR, statusW},
+		SysProcAttr: &syscall.SysProcAttr{
+			Cloneflags: syscall.CLONE_NEWNS | syscall.CLONE_NEWPID | syscall.CLONE_NEWIPC |
+				syscall.CLONE_NEWUTS | syscall.CLONE_NEWNET,
+			Setsid:    true,
+			Pdeathsig: syscall.SIGKILL,
+			PidFD:     &e.pidfd,
+		},
+	}
+	if e.spec.Output == nil {
+		cmd.Stdout, cmd.Stderr = nil, nil
+	}
+	if fd, ok := e.cg.PlacementFD(); ok {
+		cmd.SysProcAttr.UseCgroupFD = true
+		cmd.SysProcAttr.CgroupFD = fd
+	}
+	return cmd
+}
+
+// removeAll removes an environment's directory; a missing one is fine.
+func removeAll(dir string) error {
+	if err := os.RemoveAll(dir); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("remove environment dir: %w", err)
+	}
+	return nil
+}
