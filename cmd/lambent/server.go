@@ -25,7 +25,7 @@ func runServer(args []string) error {
 	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", 0, "how long SIGTERM waits for running invocations (default 60s)")
 	fs.DurationVar(&cfg.AsyncRetryDelay, "async-retry-delay", 0,
 		"wait before the first retry of a failed Event invocation; the second waits twice as long (default 1m)")
-	fs.StringVar(&cfg.Sandbox, "sandbox", "", "execution environments: linux (isolated; needs root) or process (no isolation) (default process)")
+	fs.StringVar(&cfg.Sandbox, "sandbox", "", "execution environments: linux (isolated; needs root) or process (no isolation) (default linux when root, else process)")
 	level := fs.String("log-level", "info", "log level: debug, info, warn, error")
 	_ = fs.Parse(args)
 

@@ -55,7 +55,8 @@ type Config struct {
 	// Sandbox is the execution-environment tier: "linux" (namespaces,
 	// cgroups, seccomp; needs root and a binary whose main calls
 	// sandboxinit.Dispatch) or "process" (plain child processes, no
-	// isolation; development only). Empty means process.
+	// isolation; development only). Empty means linux when running as
+	// root and process, with a loud warning, otherwise.
 	Sandbox string
 
 	Logger *slog.Logger

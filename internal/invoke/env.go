@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -108,7 +110,7 @@ func (m *Manager) boot(ctx context.Context, e *environment, rt runtimeInfo, star
 	if err := e.sb.Start(argv, m.environ(e, rt, paths, addr)); err != nil {
 		m.cfg.Logger.Warn("start runtime", "function", e.pool.key.name, "err", err)
 		return &initFailure{errType: "Runtime.InvalidEntrypoint",
-			message: "Couldn't find valid bootstrap(s): " + argv[0]}, nil
+			message: "Couldn't find valid bootstrap(s): [" + insidePath(argv[0], paths.TaskRoot) + "]"}, nil
 	}
 	var cancel context.CancelFunc
 	e.ctx, cancel = context.WithCancel(context.Background())
@@ -193,4 +195,16 @@ func (t *tailBuffer) bytes() []byte {
 		return t.b[len(t.b)-tailLimit:]
 	}
 	return t.b
+}
+
+// insidePath shows a path under the task root as the function sees it
+// (/var/task/…), so no host path reaches a caller.
+func insidePath(p, taskRoot string) string {
+	if rest, ok := strings.CutPrefix(p, taskRoot); ok && taskRoot != "/var/task" {
+		return "/var/task" + rest
+	}
+	if strings.HasPrefix(p, "/var/task") {
+		return p
+	}
+	return filepath.Base(p)
 }

@@ -68,8 +68,7 @@ func (m *Manager) execute(e *environment, t Target, req Request, cold bool) (*Re
 		resp.LogTail = tail.bytes()
 	}
 	m.cfg.Metrics.observe(t, end.Sub(start), res.Error, cold)
-	// A timed-out or crashed environment is never reused; neither is one
-	// that answered with an oversized response mid-protocol.
+	// A timed-out or crashed environment is never reused.
 	return resp, err == nil
 }
 

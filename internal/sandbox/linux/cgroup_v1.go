@@ -348,3 +348,12 @@ func (c *v1Cgroup) paths() []string {
 	}
 	return out
 }
+
+// paths lists the instance's cgroup directories.
+func (d *v1) paths() []string {
+	var out []string
+	for _, b := range d.bases {
+		out = append(out, b)
+	}
+	return out
+}

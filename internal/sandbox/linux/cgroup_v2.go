@@ -248,3 +248,6 @@ func cleanupV2(ctx context.Context, mount string) (int, error) {
 
 // paths lists the cgroup's directory.
 func (c *v2Cgroup) paths() []string { return []string{c.dir} }
+
+// paths lists the instance's cgroup directory.
+func (d *v2) paths() []string { return []string{d.base} }

@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -43,11 +45,36 @@ func newSandbox(t testing.TB, cfg Config) *Sandbox {
 		t.Fatalf("New: %v", err)
 	}
 	t.Cleanup(func() {
+		cgroups := sb.cg.(interface{ paths() []string }).paths()
 		if err := sb.Close(); err != nil {
 			t.Errorf("Close: %v", err)
 		}
+		checkNoLeftovers(t, cfg.Dir, cgroups)
 	})
 	return sb
+}
+
+// checkNoLeftovers fails the test when a closed sandbox left cgroups,
+// files in its directory, or loop devices backed by its images.
+func checkNoLeftovers(t testing.TB, dir string, cgroups []string) {
+	t.Helper()
+	for _, p := range cgroups {
+		if _, err := os.Stat(p); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("cgroup %s left behind", p)
+		}
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) > 0 {
+		t.Errorf("%d entries left in %s, the first %s", len(entries), dir, entries[0].Name())
+	}
+	testenv.WaitFor(t, 10*time.Second, func() error {
+		files, _ := filepath.Glob("/sys/block/loop*/loop/backing_file")
+		for _, f := range files {
+			if b, err := os.ReadFile(f); err == nil && strings.HasPrefix(string(b), dir+"/") {
+				return fmt.Errorf("%s still backs %s", strings.TrimSpace(string(b)), f)
+			}
+		}
+		return nil
+	})
 }
 
 // probeCode makes a code directory whose bootstrap is this test binary

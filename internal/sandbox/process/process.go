@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -122,7 +123,7 @@ func (e *env) Start(argv, environ []string) error {
 	}
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Args = argv
-	cmd.Env = append(environ, "TMPDIR="+e.tmp())
+	cmd.Env = append(slices.Clip(environ), "TMPDIR="+e.tmp())
 	cmd.Dir = e.task()
 	cmd.Stdout = e.spec.Output
 	cmd.Stderr = e.spec.Output
