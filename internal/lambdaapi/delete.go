@@ -8,11 +8,8 @@ import (
 )
 
 func (a *API) deleteFunction(c *call) error {
-	t, err := a.resolve(c, true)
+	t, err := a.begin(c, nil, "lambda:DeleteFunction", true)
 	if err != nil {
-		return err
-	}
-	if err := a.authorize(c, "lambda:DeleteFunction", t.qualifiedARN()); err != nil {
 		return err
 	}
 	var orphans []string

@@ -18,11 +18,8 @@ type codeLocation struct {
 }
 
 func (a *API) getFunction(c *call) error {
-	t, err := a.resolve(c, true)
+	t, err := a.begin(c, nil, "lambda:GetFunction", true)
 	if err != nil {
-		return err
-	}
-	if err := a.authorize(c, "lambda:GetFunction", t.qualifiedARN()); err != nil {
 		return err
 	}
 	f, cfg, err := a.load(c, t)
@@ -43,11 +40,8 @@ func (a *API) getFunction(c *call) error {
 }
 
 func (a *API) getFunctionConfiguration(c *call) error {
-	t, err := a.resolve(c, true)
+	t, err := a.begin(c, nil, "lambda:GetFunctionConfiguration", true)
 	if err != nil {
-		return err
-	}
-	if err := a.authorize(c, "lambda:GetFunctionConfiguration", t.qualifiedARN()); err != nil {
 		return err
 	}
 	f, cfg, err := a.load(c, t)

@@ -81,3 +81,20 @@ func checkUpdatable(cfg *function.Config, fnARN string) error {
 	}
 	return nil
 }
+
+// begin is the common start of a function handler: decode the body into in
+// (unless in is nil), resolve the function label and qualifier, and
+// authorise action on the function (qualified when the call names a
+// qualifier).
+func (a *API) begin(c *call, in any, action string, namespaced bool) (target, error) {
+	if in != nil {
+		if err := decode(c.body, in); err != nil {
+			return target{}, err
+		}
+	}
+	t, err := a.resolve(c, namespaced)
+	if err != nil {
+		return target{}, err
+	}
+	return t, a.authorize(c, action, t.qualifiedARN())
+}

@@ -22,14 +22,8 @@ type updateFunctionCodeInput struct {
 
 func (a *API) updateFunctionCode(c *call) error {
 	var in updateFunctionCodeInput
-	if err := decode(c.body, &in); err != nil {
-		return err
-	}
-	t, err := a.resolve(c, false)
+	t, err := a.begin(c, &in, "lambda:UpdateFunctionCode", false)
 	if err != nil {
-		return err
-	}
-	if err := a.authorize(c, "lambda:UpdateFunctionCode", t.arn); err != nil {
 		return err
 	}
 	if err := function.ValidateArchitectures(in.Architectures); err != nil {

@@ -24,14 +24,8 @@ type updateFunctionConfigurationInput struct {
 
 func (a *API) updateFunctionConfiguration(c *call) error {
 	var in updateFunctionConfigurationInput
-	if err := decode(c.body, &in); err != nil {
-		return err
-	}
-	t, err := a.resolve(c, false)
+	t, err := a.begin(c, &in, "lambda:UpdateFunctionConfiguration", false)
 	if err != nil {
-		return err
-	}
-	if err := a.authorize(c, "lambda:UpdateFunctionConfiguration", t.arn); err != nil {
 		return err
 	}
 	set := updateSettings(&in)

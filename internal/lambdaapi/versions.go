@@ -16,14 +16,8 @@ type publishVersionInput struct {
 
 func (a *API) publishVersion(c *call) error {
 	var in publishVersionInput
-	if err := decode(c.body, &in); err != nil {
-		return err
-	}
-	t, err := a.resolve(c, false)
+	t, err := a.begin(c, &in, "lambda:PublishVersion", false)
 	if err != nil {
-		return err
-	}
-	if err := a.authorize(c, "lambda:PublishVersion", t.arn); err != nil {
 		return err
 	}
 	f, cfg, err := a.load(c, target{name: t.name, arn: t.arn})
@@ -105,11 +99,8 @@ type listVersionsOutput struct {
 }
 
 func (a *API) listVersions(c *call) error {
-	t, err := a.resolve(c, false)
+	t, err := a.begin(c, nil, "lambda:ListVersionsByFunction", false)
 	if err != nil {
-		return err
-	}
-	if err := a.authorize(c, "lambda:ListVersionsByFunction", t.arn); err != nil {
 		return err
 	}
 	q := c.r.URL.Query()

@@ -63,20 +63,32 @@ func (e *env) create() error {
 		return err
 	}
 	_, tmpMB, cl := e.s.limits(e.spec.Limits)
-	cg, err := e.s.cg.Create(e.spec.ID, cl)
-	if err != nil {
-		return err
-	}
-	e.cg = cg
 	e.tmp = sandboxinit.Tmp{SizeMB: tmpMB, Inodes: max(4096, tmpMB*64)}
+	// The /tmp image is prepared while the init starts: they are
+	// independent until Start.
+	tmpErr := make(chan error, 1)
 	if e.s.disk != nil {
-		dev, f, err := e.s.disk.attach(tmpMB, e.dir+"/tmp.img")
-		if err != nil {
-			return fmt.Errorf("prepare /tmp: %w", err)
-		}
-		e.tmp, e.loop = sandboxinit.Tmp{Device: dev}, f
+		go func() {
+			dev, f, err := e.s.disk.attach(tmpMB, e.dir+"/tmp.img")
+			if err == nil {
+				e.mu.Lock()
+				e.tmp, e.loop = sandboxinit.Tmp{Device: dev}, f
+				e.mu.Unlock()
+			}
+			tmpErr <- err
+		}()
+	} else {
+		tmpErr <- nil
 	}
-	return e.startInit()
+	cg, err := e.s.cg.Create(e.spec.ID, cl)
+	if err == nil {
+		e.cg = cg
+		err = e.startInit()
+	}
+	if terr := <-tmpErr; terr != nil {
+		err = errors.Join(err, fmt.Errorf("prepare /tmp: %w", terr))
+	}
+	return err
 }
 
 func (e *env) root() string { return e.dir + "/root" }
@@ -166,8 +178,11 @@ func (e *env) Start(argv, environ []string) error {
 		return errors.New("start runtime: empty command")
 	}
 	defer e.releaseLoop()
+	e.mu.Lock()
+	tmp := e.tmp
+	e.mu.Unlock()
 	cfg := sandboxinit.Config{
-		Root: e.root(), Binds: e.s.binds(e.spec), Tmp: e.tmp, Hostname: hostname(e.spec.ID),
+		Root: e.root(), Binds: e.s.binds(e.spec), Tmp: tmp, Hostname: hostname(e.spec.ID),
 		UID: e.s.cfg.UID, GID: e.s.cfg.GID, NoFile: 1024,
 		Argv: argv, Env: append([]string{}, environ...), Dir: paths.TaskRoot,
 	}
