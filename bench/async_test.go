@@ -21,6 +21,8 @@ import (
 // throughput benchmark.
 const asyncCallers = 32
 
+var benchWorkers = 16
+
 func invokeEvent(ctx context.Context, c *lambda.Client, fn string, payload []byte) error {
 	out, err := c.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String(fn), Payload: payload,
 		InvocationType: types.InvocationTypeEvent})
@@ -65,7 +67,7 @@ func eventThroughput(b *testing.B, c *lambda.Client, fn string, callers, n int) 
 // per 202) at asyncCallers concurrent SDK clients, while the queue runs the
 // events, against the same clients sending to a do-nothing endpoint.
 func BenchmarkAsyncEnqueue(b *testing.B) {
-	s := framework.StartInProcessWith(b, framework.Options{})
+	s := framework.StartInProcessWith(b, framework.Options{}, framework.WithAsyncWorkers(benchWorkers))
 	c := s.Lambda()
 	framework.CreateGoFunction(b, c, "asyncsink")
 	floor := floorClient(b)

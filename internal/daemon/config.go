@@ -22,8 +22,8 @@ import (
 type Config struct {
 	Listen string // default 127.0.0.1:9000
 	// MetricsListen serves GET /metrics (Prometheus) without
-	// authentication, apart from the API; default 127.0.0.1:9091, "off"
-	// disables it.
+	// authentication, apart from the API; "" or "off" disables it (the
+	// lambent command defaults it to 127.0.0.1:9091).
 	MetricsListen string
 	DataDir       string // default ./lambent-data
 	// RunDir holds what is rebuilt at every start: extracted code, the
@@ -68,9 +68,6 @@ type Config struct {
 func (c *Config) Validate() error {
 	if c.Listen == "" {
 		c.Listen = "127.0.0.1:9000"
-	}
-	if c.MetricsListen == "" {
-		c.MetricsListen = "127.0.0.1:9091"
 	}
 	if c.DataDir == "" {
 		c.DataDir = "./lambent-data"

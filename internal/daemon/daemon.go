@@ -308,7 +308,7 @@ func systemLookPath(file string) (string, error) {
 
 // listenMetrics binds the metrics listener unless it is off.
 func (d *Daemon) listenMetrics(reg *prometheus.Registry) error {
-	if d.cfg.MetricsListen == "off" {
+	if d.cfg.MetricsListen == "" || d.cfg.MetricsListen == "off" {
 		return nil
 	}
 	ln, err := net.Listen("tcp", d.cfg.MetricsListen)

@@ -51,9 +51,16 @@ func Main() int {
 	// credentials, capabilities, no_new_privs and the seccomp filter are
 	// per-thread until exec.
 	runtime.LockOSThread()
+	// The linux sandbox starts the init as PID 1 of a new pid namespace;
+	// anything else (a user typing the command) must not touch the
+	// host's mounts.
+	if os.Getpid() != 1 {
+		fmt.Fprintln(os.Stderr, "lambent sandbox-init: internal command, started only by the linux sandbox")
+		return 2
+	}
 	_, _ = unix.FcntlInt(configFD, unix.F_SETFD, unix.FD_CLOEXEC)
 	if _, err := unix.FcntlInt(statusFD, unix.F_SETFD, unix.FD_CLOEXEC); err != nil {
-		return 2 // no status pipe: not started by the linux sandbox
+		return 2 // no status pipe
 	}
 	// Descriptors Lambent itself inherited without close-on-exec (from a
 	// shell, a CI runner) would otherwise reach the runtime.
