@@ -21,8 +21,6 @@ import (
 // throughput benchmark.
 const asyncCallers = 32
 
-var benchWorkers = 16
-
 func invokeEvent(ctx context.Context, c *lambda.Client, fn string, payload []byte) error {
 	out, err := c.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String(fn), Payload: payload,
 		InvocationType: types.InvocationTypeEvent})
@@ -67,7 +65,7 @@ func eventThroughput(b *testing.B, c *lambda.Client, fn string, callers, n int) 
 // per 202) at asyncCallers concurrent SDK clients, while the queue runs the
 // events, against the same clients sending to a do-nothing endpoint.
 func BenchmarkAsyncEnqueue(b *testing.B) {
-	s := framework.StartInProcessWith(b, framework.Options{}, framework.WithAsyncWorkers(benchWorkers))
+	s := framework.StartInProcess(b, framework.Options{})
 	c := s.Lambda()
 	framework.CreateGoFunction(b, c, "asyncsink")
 	floor := floorClient(b)
@@ -99,7 +97,7 @@ exports.handler = async (event) => {
 // action is an HTTP call to the benchmark), against the synchronous floor:
 // the same SDK client's round trip to a do-nothing endpoint.
 func BenchmarkAsyncStartLatency(b *testing.B) {
-	s := framework.StartInProcessWith(b, framework.Options{})
+	s := framework.StartInProcess(b, framework.Options{})
 	c := s.Lambda()
 	framework.CreateAndWait(b, c, &lambda.CreateFunctionInput{
 		FunctionName: aws.String("probe"), Runtime: types.RuntimeNodejs20x, Handler: aws.String("index.handler"),

@@ -168,7 +168,7 @@ func concurrencyOrDefault(n int) int {
 // ShutdownTimeout, and stops every subsystem in reverse order.
 func (d *Daemon) Run(ctx context.Context) error {
 	if err := d.q.Start(ctx); err != nil {
-		return err
+		d.cfg.Logger.Error("start async invocations", "err", err)
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- d.srv.Serve(d.ln) }()

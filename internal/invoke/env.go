@@ -126,7 +126,8 @@ func (m *Manager) boot(ctx context.Context, e *environment, rt runtimeInfo, star
 		return initFailureFromBody(body), nil
 	case <-e.sb.Done():
 		e.initDur = m.cfg.Clock.Now().Sub(start)
-		return &initFailure{errType: "Runtime.ExitError", message: exitMessage(e.sb.ExitError())}, nil
+		typ, msg := exitReason(e.sb.ExitError())
+		return &initFailure{errType: typ, message: msg}, nil
 	case <-timer.C:
 		e.initDur = m.cfg.InitTimeout
 		return &initFailure{errType: "Sandbox.Timedout", message: fmt.Sprintf(
@@ -207,4 +208,13 @@ func insidePath(p, taskRoot string) string {
 		return p
 	}
 	return filepath.Base(p)
+}
+
+// exitReason classifies a runtime exit: killed for exceeding its memory
+// limit (Runtime.OutOfMemory) or any other exit (Runtime.ExitError).
+func exitReason(err error) (errType, message string) {
+	if errors.Is(err, sandbox.ErrOutOfMemory) {
+		return "Runtime.OutOfMemory", "Runtime exited with error: signal: killed (out of memory)"
+	}
+	return "Runtime.ExitError", exitMessage(err)
 }

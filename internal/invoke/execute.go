@@ -77,8 +77,9 @@ func (m *Manager) execute(e *environment, t Target, req Request, cold bool) (*Re
 func (m *Manager) abnormal(e *environment, req Request, timeout time.Duration) runtimeapi.Result {
 	select {
 	case <-e.sb.Done():
-		return runtimeapi.Result{Error: true, ErrorType: "Runtime.ExitError",
-			Payload: errorDocument("Runtime.ExitError", "RequestId: "+req.RequestID+" Error: "+exitMessage(e.sb.ExitError()))}
+		typ, msg := exitReason(e.sb.ExitError())
+		return runtimeapi.Result{Error: true, ErrorType: typ,
+			Payload: errorDocument(typ, "RequestId: "+req.RequestID+" Error: "+msg)}
 	default:
 	}
 	return runtimeapi.Result{Error: true, ErrorType: "Sandbox.Timedout", Payload: errorDocument("Sandbox.Timedout",

@@ -18,11 +18,8 @@ type listEventInvokeConfigsOutput struct {
 
 // getEventInvokeConfig returns one configuration.
 func (a *API) getEventInvokeConfig(c *call) error {
-	t, err := a.resolve(c, true)
+	t, err := a.begin(c, nil, "lambda:GetFunctionEventInvokeConfig", true)
 	if err != nil {
-		return err
-	}
-	if err := a.authorize(c, "lambda:GetFunctionEventInvokeConfig", t.qualifiedARN()); err != nil {
 		return err
 	}
 	configs, err := a.eventInvokeConfigs()
@@ -42,11 +39,8 @@ func (a *API) getEventInvokeConfig(c *call) error {
 
 // listEventInvokeConfigs lists a function's configurations, by qualifier.
 func (a *API) listEventInvokeConfigs(c *call) error {
-	t, err := a.resolve(c, true)
+	t, err := a.begin(c, nil, "lambda:ListFunctionEventInvokeConfigs", true)
 	if err != nil {
-		return err
-	}
-	if err := a.authorize(c, "lambda:ListFunctionEventInvokeConfigs", t.arn); err != nil {
 		return err
 	}
 	q := c.r.URL.Query()

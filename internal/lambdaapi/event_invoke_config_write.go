@@ -19,15 +19,9 @@ func (a *API) updateEventInvokeConfig(c *call) error {
 }
 
 func (a *API) writeEventInvokeConfig(c *call, action string, merge bool) error {
-	t, err := a.resolve(c, true)
-	if err != nil {
-		return err
-	}
-	if err := a.authorize(c, action, t.qualifiedARN()); err != nil {
-		return err
-	}
 	var in eventInvokeConfigInput
-	if err := decode(c.body, &in); err != nil {
+	t, err := a.begin(c, &in, action, true)
+	if err != nil {
 		return err
 	}
 	if err := in.check(); err != nil {
@@ -77,11 +71,8 @@ func (a *API) writeEventInvokeConfig(c *call, action string, merge bool) error {
 
 // deleteEventInvokeConfig removes a configuration.
 func (a *API) deleteEventInvokeConfig(c *call) error {
-	t, err := a.resolve(c, true)
+	t, err := a.begin(c, nil, "lambda:DeleteFunctionEventInvokeConfig", true)
 	if err != nil {
-		return err
-	}
-	if err := a.authorize(c, "lambda:DeleteFunctionEventInvokeConfig", t.qualifiedARN()); err != nil {
 		return err
 	}
 	configs, err := a.eventInvokeConfigs()

@@ -31,12 +31,12 @@ type Service struct {
 	pollDone  chan struct{} // closed when the poller exits
 	running   sync.WaitGroup
 	startOnce sync.Once
+	nextPurge time.Time // the poller's alone
 
-	mu        sync.Mutex
-	free      int // worker slots
-	closing   bool
-	timer     clock.Timer // the poller's next wake-up
-	nextPurge time.Time
+	mu      sync.Mutex
+	free    int // worker slots
+	closing bool
+	timer   clock.Timer // the poller's next wake-up
 }
 
 // settleItem is a settlement on its way through the settle batcher.
@@ -62,17 +62,19 @@ func New(cfg Config) (*Service, error) {
 }
 
 // Start releases the leases this node held before a restart, so that the
-// events it was running run again, and starts the poller.
+// events it was running run again at once, and starts the poller. The
+// poller starts even if the release fails: those events then run when
+// their leases expire.
 func (s *Service) Start(ctx context.Context) error {
 	n, err := s.cfg.Store.ReleaseLeases(ctx, s.cfg.Owner, s.cfg.Clock.Now())
-	if err != nil {
-		return fmt.Errorf("start async invocations: %w", err)
-	}
 	if n > 0 {
 		s.cfg.Logger.Info("requeued events leased before a restart", "events", n)
 	}
 	s.startOnce.Do(func() { go s.pollLoop() })
 	s.signal()
+	if err != nil {
+		return fmt.Errorf("release leases of the previous run: %w", err)
+	}
 	return nil
 }
 

@@ -112,11 +112,14 @@ type Queue interface {
 	// durable (synced to stable storage): only then may the caller
 	// acknowledge the invocation. IDs already queued are left alone.
 	Enqueue(ctx context.Context, acct account.ID, evs ...*QueuedEvent) error
-	// Settle applies settlements of leased events in one durable
-	// transaction. A settlement whose token no longer matches the event's
-	// lease (the lease expired and another poller took the event, or the
-	// event is gone) is skipped, Next included. applied[i] reports whether
-	// ss[i] took effect.
+	// Settle applies settlements of leased events in one transaction. A
+	// settlement whose token no longer matches the event's lease (the
+	// lease expired and another poller took the event, or the event is
+	// gone) is skipped, Next included. applied[i] reports whether ss[i]
+	// took effect. The transaction is atomic but need not be synced when
+	// Settle returns: a backend may lose the most recent settlements on
+	// power loss (never reorder them), which only makes their events run
+	// again, with their Next lost together with them.
 	Settle(ctx context.Context, acct account.ID, ss ...Settlement) (applied []bool, err error)
 	// FailedEvents returns up to limit failed events of one function with
 	// Seq greater than after, ordered by Seq.
@@ -128,7 +131,8 @@ type QueueAdmin interface {
 	// LeaseEvents leases up to n events of any account that are visible at
 	// now, earliest VisibleAt first (then in enqueue order), each for its
 	// LeaseFor, to owner. Each returned event carries its Account and a
-	// fresh Lease. Two concurrent callers never lease the same event.
+	// fresh Lease. Two concurrent callers never lease the same event. Like
+	// Settle, a lease need not be synced when LeaseEvents returns.
 	LeaseEvents(ctx context.Context, owner string, n int, now time.Time) ([]*QueuedEvent, error)
 	// ReleaseLeases makes every event leased to owner visible at now, and
 	// returns how many there were. A node calls it when it starts: leases

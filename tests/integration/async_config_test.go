@@ -61,7 +61,7 @@ func TestAsyncEventInvokeConfigAPI(t *testing.T) {
 			t.Errorf("update did not merge: %+v", upd)
 		}
 		put, err = c.PutFunctionEventInvokeConfig(ctx, &lambda.PutFunctionEventInvokeConfigInput{
-			FunctionName: aws.String("cfg"),
+			FunctionName:      aws.String("cfg"),
 			DestinationConfig: &types.DestinationConfig{OnFailure: &types.OnFailure{Destination: aws.String(fnARNPrefix + "dest:$LATEST")}}})
 		if err != nil {
 			t.Fatal(err)

@@ -14,11 +14,13 @@ import (
 	"lambent/tests/framework"
 )
 
-func pid(t *testing.T, c *lambda.Client, fn string) float64 {
+// instance returns the identity of the runtime process that served one
+// invocation of fn.
+func instance(t *testing.T, c *lambda.Client, fn string) string {
 	t.Helper()
-	p, ok := decodeReply(t, invokeJSON(t, c, fn, map[string]string{}))["pid"].(float64)
-	if !ok {
-		t.Fatal("no pid in reply")
+	p, ok := decodeReply(t, invokeJSON(t, c, fn, map[string]string{}))["instance"].(string)
+	if !ok || p == "" {
+		t.Fatal("no instance in reply")
 	}
 	return p
 }
@@ -37,9 +39,9 @@ func TestIdleEnvironmentsAreReaped(t *testing.T) {
 	s := framework.StartInProcess(t, framework.Options{IdleTimeout: 200 * time.Millisecond})
 	c := s.Lambda()
 	framework.CreateGoFunction(t, c, "idle")
-	first := pid(t, c, "idle")
+	first := instance(t, c, "idle")
 	waitEnvironments(t, s, "0")
-	if pid(t, c, "idle") == first {
+	if instance(t, c, "idle") == first {
 		t.Fatal("the reaped environment served again")
 	}
 }
@@ -48,9 +50,9 @@ func TestEnvironmentsHaveAMaximumLifetime(t *testing.T) {
 	s := framework.StartInProcess(t, framework.Options{MaxLifetime: 300 * time.Millisecond})
 	c := s.Lambda()
 	framework.CreateGoFunction(t, c, "aging")
-	first := pid(t, c, "aging")
+	first := instance(t, c, "aging")
 	waitEnvironments(t, s, "0")
-	if pid(t, c, "aging") == first {
+	if instance(t, c, "aging") == first {
 		t.Fatal("an environment outlived its maximum lifetime")
 	}
 }
@@ -59,8 +61,8 @@ func TestUpdateRetiresEnvironments(t *testing.T) {
 	s := framework.StartInProcess(t, framework.Options{})
 	c := s.Lambda()
 	framework.CreateGoFunction(t, c, "retire")
-	first := pid(t, c, "retire")
-	if pid(t, c, "retire") != first {
+	first := instance(t, c, "retire")
+	if instance(t, c, "retire") != first {
 		t.Fatal("a warm environment was not reused")
 	}
 	_, err := c.UpdateFunctionConfiguration(t.Context(), &lambda.UpdateFunctionConfigurationInput{
@@ -69,18 +71,18 @@ func TestUpdateRetiresEnvironments(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitUpdated(t, c, "retire")
-	if pid(t, c, "retire") == first {
+	if instance(t, c, "retire") == first {
 		t.Fatal("the environment of the old configuration served after the update")
 	}
 	// Code updates retire environments too.
-	second := pid(t, c, "retire")
+	second := instance(t, c, "retire")
 	_, err = c.UpdateFunctionCode(t.Context(), &lambda.UpdateFunctionCodeInput{
 		FunctionName: aws.String("retire"), ZipFile: framework.GoFunctionZip(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	waitUpdated(t, c, "retire")
-	if pid(t, c, "retire") == second {
+	if instance(t, c, "retire") == second {
 		t.Fatal("the environment of the old code served after the update")
 	}
 }

@@ -176,27 +176,27 @@ func TestParallelInvokesUseSeveralEnvironments(t *testing.T) {
 	c := s.Lambda()
 	framework.CreateGoFunction(t, c, "par")
 	const n = 6
-	pids := make(chan float64, n)
+	ids := make(chan string, n)
 	var wg sync.WaitGroup
 	for range n {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			pids <- decodeReply(t, invokeJSON(t, c, "par", map[string]any{"action": "sleep", "millis": 300}))["pid"].(float64)
+			ids <- decodeReply(t, invokeJSON(t, c, "par", map[string]any{"action": "sleep", "millis": 300}))["instance"].(string)
 		}()
 	}
 	wg.Wait()
-	close(pids)
-	seen := map[float64]bool{}
-	for p := range pids {
-		seen[p] = true
+	close(ids)
+	seen := map[string]bool{}
+	for id := range ids {
+		seen[id] = true
 	}
 	if len(seen) != n {
 		t.Fatalf("%d parallel invocations ran in %d environments, want %d", n, len(seen), n)
 	}
 	// Warm reuse: a sequential invoke lands on one of those environments.
-	if p := decodeReply(t, invokeJSON(t, c, "par", map[string]string{}))["pid"].(float64); !seen[p] {
-		t.Fatalf("sequential invoke started a new environment (pid %v) instead of reusing a warm one", p)
+	if id := instance(t, c, "par"); !seen[id] {
+		t.Fatalf("sequential invoke started a new environment (%s) instead of reusing a warm one", id)
 	}
 }
 

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"time"
@@ -75,7 +76,7 @@ func (d *DB) Settle(ctx context.Context, acct account.ID, ss ...store.Settlement
 		}
 	}
 	applied := make([]bool, len(ss))
-	err := d.write(ctx, func(tx *sql.Tx) error {
+	err := d.writeUnsynced(ctx, func(tx *sql.Tx) error {
 		for i, s := range ss {
 			ok, err := settle(ctx, tx, acct, s)
 			if err != nil {
@@ -204,7 +205,7 @@ func (d *DB) LeaseEvents(ctx context.Context, owner string, n int, now time.Time
 		RETURNING account, id, function, qualifier, payload, enqueued_at, visible_at, lease_ms,
 			attempts, deferrals, depth, lease_owner, lease_token`
 	var out []*store.QueuedEvent
-	err := d.write(ctx, func(tx *sql.Tx) error {
+	err := d.writeUnsynced(ctx, func(tx *sql.Tx) error {
 		seqs, err := querySeqs(ctx, tx, pick, now.UnixMilli(), n)
 		if err != nil {
 			return err
@@ -259,7 +260,7 @@ func (d *DB) ReleaseLeases(ctx context.Context, owner string, now time.Time) (in
 	const q = `UPDATE queue_events SET visible_at = ?, lease_owner = NULL, lease_token = NULL
 		WHERE lease_owner = ? AND visible_at > ?`
 	var n int64
-	err := d.write(ctx, func(tx *sql.Tx) error {
+	err := d.writeUnsynced(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, q, now.UnixMilli(), owner, now.UnixMilli())
 		if err != nil {
 			return err
@@ -288,7 +289,7 @@ func (d *DB) NextVisible(ctx context.Context) (time.Time, bool, error) {
 // PurgeFailedEvents deletes failed events older than before.
 func (d *DB) PurgeFailedEvents(ctx context.Context, before time.Time) (int, error) {
 	var n int64
-	err := d.write(ctx, func(tx *sql.Tx) error {
+	err := d.writeUnsynced(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM failed_events WHERE failed_at < ?`, before.UnixMilli())
 		if err != nil {
 			return err
@@ -310,4 +311,41 @@ func nonNil(b []byte) []byte {
 		return []byte{}
 	}
 	return b
+}
+
+// writeUnsynced is write for transactions whose loss on power failure is
+// harmless: leases and settlements, which at worst make an event run
+// again. It commits with synchronous=NORMAL on the pinned writer
+// connection, so the commit does not wait for an fsync. WAL frames are
+// appended in order, so the next synced commit (an Enqueue) makes it
+// durable too; a power loss can drop a suffix of unsynced commits but
+// never reorders them, and a process crash loses nothing. The writer is
+// set back to FULL before anyone else gets it, or discarded.
+func (d *DB) writeUnsynced(ctx context.Context, fn func(*sql.Tx) error) error {
+	conn, err := d.w.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("get writer: %w", err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `PRAGMA synchronous = NORMAL`); err != nil {
+		return fmt.Errorf("relax sync: %w", err)
+	}
+	defer func() {
+		if _, err := conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA synchronous = FULL`); err != nil {
+			// Never hand out a writer that does not sync.
+			_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+		}
+	}()
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
 }

@@ -6,6 +6,8 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -34,12 +36,14 @@ type reply struct {
 	Env          []string          `json:"env,omitempty"`
 	Data         string            `json:"data,omitempty"`
 	Cwd          string            `json:"cwd,omitempty"`
-	PID          int               `json:"pid,omitempty"`
+	// Instance identifies the runtime process: random per process, since
+	// an isolated runtime is always PID 1 of its own namespace.
+	Instance string `json:"instance,omitempty"`
 }
 
 func handle(ctx context.Context, ev event) (*reply, error) {
 	lc, _ := lambdacontext.FromContext(ctx)
-	r := &reply{Action: ev.Action, Value: ev.Value, PID: os.Getpid()}
+	r := &reply{Action: ev.Action, Value: ev.Value, Instance: instance}
 	if lc != nil {
 		r.RequestID, r.FunctionARN = lc.AwsRequestID, lc.InvokedFunctionArn
 		r.ClientCustom = lc.ClientContext.Custom
@@ -79,5 +83,12 @@ func handle(ctx context.Context, ev event) (*reply, error) {
 	}
 	return r, nil
 }
+
+// instance is chosen once per runtime process.
+var instance = func() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}()
 
 func main() { lambda.Start(handle) }
