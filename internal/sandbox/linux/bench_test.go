@@ -40,17 +40,22 @@ func buildColdStart(b *testing.B) (codeDir, runtimeDir string) {
 
 // BenchmarkColdStart measures the Lambda-style cold path with a static Go
 // bootstrap: Create → Listen → Start → the bootstrap's first GET /next →
-// exit → Destroy. It reports the median and p90 of the whole cycle and of
-// the time to the first /next.
+// exit → Destroy, with and without the pool of pre-started environments
+// (refilled in the background between and during iterations). It reports
+// the median and p90 of the whole cycle and of the time to the first /next.
 func BenchmarkColdStart(b *testing.B) {
 	code, rt := buildColdStart(b)
 	for _, tmp := range []TmpStorage{TmpDisk, TmpMemory} {
-		b.Run("tmp="+string(tmp), func(b *testing.B) { benchColdStart(b, Config{Tmp: tmp}, code, rt) })
+		for _, pool := range []int{2, -1} { // the default pool, and none
+			name := fmt.Sprintf("tmp=%s/pool=%d", tmp, max(pool, 0))
+			b.Run(name, func(b *testing.B) { benchColdStart(b, Config{Tmp: tmp, Pool: pool}, code, rt) })
+		}
 	}
 }
 
 func benchColdStart(b *testing.B, cfg Config, code, rt string) {
 	sb := newSandbox(b, cfg)
+	waitPoolFull(b, sb)
 	phases := map[string][]time.Duration{}
 	mark := func(name string, since time.Time) time.Time {
 		now := time.Now()

@@ -44,6 +44,9 @@ type cgroupDriver interface {
 
 // envCgroup is one environment's cgroup.
 type envCgroup interface {
+	// SetLimits applies l to a cgroup that may already hold a process
+	// (a pooled environment's init, blocked before running anything).
+	SetLimits(l cgroupLimits) error
 	// PlacementFD is the fd for SysProcAttr.CgroupFD on v2; v1 has none
 	// and places with Join.
 	PlacementFD() (fd int, ok bool)

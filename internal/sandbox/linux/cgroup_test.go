@@ -131,7 +131,7 @@ func TestCgroupV2Placement(t *testing.T) {
 	if mode, _ := detectCgroupMode(); mode != cgroupHybrid {
 		t.Skip("needs a hybrid cgroup host (on a unified host every test runs on v2)")
 	}
-	sb := newSandbox(t, Config{})
+	sb := newSandbox(t, Config{Pool: -1}) // pooled environments would be in v1 cgroups
 	owner, _ := ownerName()
 	v2drv, err := newV2(filepath.Join(cgroupRoot, "unified"), owner, false)
 	if err != nil {

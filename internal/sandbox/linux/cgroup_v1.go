@@ -153,14 +153,27 @@ type v1Cgroup struct {
 	dirs map[string]string
 }
 
+func (c *v1Cgroup) SetLimits(l cgroupLimits) error { return c.limit(l) }
+
 func (c *v1Cgroup) limit(l cgroupLimits) error {
 	mem := c.dirs["memory"]
 	v := strconv.FormatInt(l.MemoryBytes, 10)
-	if err := writeFile(mem, "memory.limit_in_bytes", v); err != nil {
-		return err
-	}
 	// No swap: memory+swap equals memory, where swap accounting exists.
-	if exists(filepath.Join(mem, "memory.memsw.limit_in_bytes")) {
+	// The memory limit may never exceed memory+swap, so a limit that
+	// grows (a pooled cgroup's) raises memory+swap first.
+	memsw := exists(filepath.Join(mem, "memory.memsw.limit_in_bytes"))
+	if err := writeFile(mem, "memory.limit_in_bytes", v); err != nil {
+		if !memsw || !errors.Is(err, syscall.EINVAL) {
+			return err
+		}
+		if err := writeFile(mem, "memory.memsw.limit_in_bytes", v); err != nil {
+			return err
+		}
+		if err := writeFile(mem, "memory.limit_in_bytes", v); err != nil {
+			return err
+		}
+	}
+	if memsw {
 		if err := writeFile(mem, "memory.memsw.limit_in_bytes", v); err != nil {
 			return err
 		}

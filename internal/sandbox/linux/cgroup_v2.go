@@ -110,8 +110,8 @@ func (d *v2) Create(envID string, l cgroupLimits) (envCgroup, error) {
 	if err := os.Mkdir(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("create cgroup: %w", err)
 	}
-	c := &v2Cgroup{dir: dir, fd: -1}
-	if err := c.limit(l, d.enabled); err != nil {
+	c := &v2Cgroup{dir: dir, fd: -1, enabled: d.enabled}
+	if err := c.limit(l); err != nil {
 		_ = c.Destroy()
 		return nil, err
 	}
@@ -134,11 +134,15 @@ func (d *v2) Close() error {
 
 // v2Cgroup is one environment's cgroup.
 type v2Cgroup struct {
-	dir string
-	fd  int
+	dir     string
+	fd      int
+	enabled []string
 }
 
-func (c *v2Cgroup) limit(l cgroupLimits, enabled []string) error {
+func (c *v2Cgroup) SetLimits(l cgroupLimits) error { return c.limit(l) }
+
+func (c *v2Cgroup) limit(l cgroupLimits) error {
+	enabled := c.enabled
 	var files [][2]string
 	if slices.Contains(enabled, "memory") {
 		files = append(files, [2]string{"memory.max", strconv.FormatInt(l.MemoryBytes, 10)},

@@ -10,6 +10,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"runtime"
 	"sync"
 	"syscall"
 	"time"
@@ -29,6 +30,21 @@ var paths = sandbox.Paths{TaskRoot: "/var/task", RuntimeDir: "/var/runtime", Tmp
 // startTimeout bounds the init's setup, from config to exec.
 const startTimeout = 30 * time.Second
 
+// initProc is a started sandbox init: cloned into its namespaces, placed
+// in its cgroup and blocked on its config socket. Create starts one, or
+// takes one the pool started earlier (pool.go).
+type initProc struct {
+	cg      envCgroup
+	cmd     *exec.Cmd
+	pidfd   int
+	cfgW    *os.File      // config socket, written once by Start
+	statusR *os.File      // status pipe: EOF once the runtime is exec'd
+	exited  chan struct{} // closed once the init (then the runtime) is reaped
+	waitErr error         // cmd.Wait's result, set before exited closes
+}
+
+func newInitProc() *initProc { return &initProc{pidfd: -1, exited: make(chan struct{})} }
+
 // env is one environment: the sandbox init (then the runtime) as PID 1 of
 // its namespaces, its cgroup and its /tmp device.
 type env struct {
@@ -36,14 +52,10 @@ type env struct {
 	spec sandbox.Spec
 	dir  string // host directory; root/ is the new root's mount point
 
-	cg      envCgroup
-	tmp     sandboxinit.Tmp
-	loop    *os.File // the /tmp loop device until the init mounted it
-	cmd     *exec.Cmd
-	pidfd   int
-	cfgW    *os.File // config pipe, written once by Start
-	statusR *os.File // status pipe: EOF once the runtime is exec'd
-	done    chan struct{}
+	*initProc
+	tmp  sandboxinit.Tmp
+	loop *os.File // the /tmp loop device until the init mounted it
+	done chan struct{}
 
 	destroyOnce sync.Once
 	destroyErr  error
@@ -56,8 +68,9 @@ type env struct {
 	gone    bool
 }
 
-// create makes the cgroup and /tmp, then starts the init. On error the
-// caller runs cleanup.
+// create takes a pre-started init and a pre-attached /tmp image from the
+// pool when it has them; otherwise it makes the cgroup and /tmp and starts
+// the init itself. On error the caller runs cleanup.
 func (e *env) create() error {
 	if err := os.Mkdir(e.root(), 0o755); err != nil {
 		return err
@@ -67,7 +80,15 @@ func (e *env) create() error {
 	// The /tmp image is prepared while the init starts: they are
 	// independent until Start.
 	tmpErr := make(chan error, 1)
+	var img tmpImage
 	if e.s.disk != nil {
+		img = e.s.pool.takeTmp(tmpMB)
+	}
+	switch {
+	case img.f != nil:
+		e.tmp, e.loop = sandboxinit.Tmp{Device: img.dev}, img.f
+		tmpErr <- nil
+	case e.s.disk != nil:
 		go func() {
 			dev, f, err := e.s.disk.attach(tmpMB, e.dir+"/tmp.img")
 			if err == nil {
@@ -77,13 +98,24 @@ func (e *env) create() error {
 			}
 			tmpErr <- err
 		}()
-	} else {
+	default:
 		tmpErr <- nil
 	}
-	cg, err := e.s.cg.Create(e.spec.ID, cl)
-	if err == nil {
+	var err error
+	if p := e.s.pool.takeInit(); p != nil {
+		// Pooled: already placed under the pool's limits; the function's
+		// are written before it receives its config.
+		e.initProc = p
+		go e.wait()
+		err = p.cg.SetLimits(cl)
+	} else if cg, cerr := e.s.cg.Create(e.spec.ID, cl); cerr != nil {
+		err = cerr
+	} else {
 		e.cg = cg
-		err = e.startInit()
+		err = e.s.startInit(e.initProc)
+		if e.cmd != nil {
+			go e.wait()
+		}
 	}
 	if terr := <-tmpErr; terr != nil {
 		err = errors.Join(err, fmt.Errorf("prepare /tmp: %w", terr))
@@ -93,41 +125,83 @@ func (e *env) create() error {
 
 func (e *env) root() string { return e.dir + "/root" }
 
-// startInit starts the init on the spawner thread and, on v1, places it
-// in the cgroup while it waits for its config.
-func (e *env) startInit() error {
-	cfgR, cfgW, err := os.Pipe()
+// startInit starts an init for p, whose cgroup exists, on the spawner
+// thread and, on v1, places it in the cgroup while it waits for its
+// config. Once the init runs, a goroutine reaps it (p.exited). On error
+// the caller runs p.destroy.
+func (s *Sandbox) startInit(p *initProc) error {
+	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
-		return err
+		return fmt.Errorf("config socket: %w", err)
 	}
+	cfgW, cfgR := os.NewFile(uintptr(fds[0]), "config"), os.NewFile(uintptr(fds[1]), "config")
 	statusR, statusW, err := os.Pipe()
 	if err != nil {
 		cfgR.Close()
 		cfgW.Close()
 		return err
 	}
-	e.cfgW, e.statusR = cfgW, statusR
-	cmd := e.s.initCommand(e, cfgR, statusW)
+	p.cfgW, p.statusR = cfgW, statusR
+	cmd := s.initCommand(p, cfgR, statusW)
 	var startErr error
-	err = e.s.spawn.run(func() { startErr = cmd.Start() })
+	err = s.spawn.run(func() { startErr = cmd.Start() })
 	cfgR.Close()
 	statusW.Close()
 	if err = errors.Join(err, startErr); err != nil {
 		return fmt.Errorf("start sandbox init: %w", err)
 	}
-	e.cmd = cmd
-	go e.wait()
-	if _, placed := e.cg.PlacementFD(); !placed {
-		if err := e.cg.Join(cmd.Process.Pid); err != nil {
+	p.cmd = cmd
+	go func() {
+		p.waitErr = cmd.Wait()
+		close(p.exited)
+	}()
+	if _, placed := p.cg.PlacementFD(); !placed {
+		if err := p.cg.Join(cmd.Process.Pid); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// wait reaps the runtime and records how it ended.
+// destroy kills the init's processes, waits for reaped (closed after
+// p.exited, once whoever reaps has read the cgroup), releases the
+// descriptors and removes the cgroup.
+func (p *initProc) destroy(reaped <-chan struct{}) error {
+	var errs []error
+	if p.cg != nil && p.cmd != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		errs = append(errs, p.cg.Kill(ctx))
+		cancel()
+	}
+	if p.cmd != nil {
+		if p.pidfd >= 0 { // also covers an init not yet placed in its cgroup
+			_ = unix.PidfdSendSignal(p.pidfd, unix.SIGKILL, nil, 0)
+		}
+		select {
+		case <-reaped:
+		case <-time.After(10 * time.Second):
+			errs = append(errs, errors.New("destroy environment: runtime not reaped"))
+		}
+	}
+	for _, f := range []*os.File{p.cfgW, p.statusR} {
+		if f != nil {
+			_ = f.Close()
+		}
+	}
+	if p.pidfd >= 0 {
+		_ = syscall.Close(p.pidfd)
+		p.pidfd = -1
+	}
+	if p.cg != nil {
+		errs = append(errs, p.cg.Destroy())
+	}
+	return errors.Join(errs...)
+}
+
+// wait waits for the runtime to be reaped and records how it ended.
 func (e *env) wait() {
-	err := e.cmd.Wait()
+	<-e.exited
+	err := e.waitErr
 	oom := e.cg.OOMKills() > 0
 	peak := e.cg.PeakMemory()
 	e.mu.Lock()
@@ -190,7 +264,7 @@ func (e *env) Start(argv, environ []string) error {
 	if err != nil {
 		return fmt.Errorf("start runtime: %w", err)
 	}
-	_, err = e.cfgW.Write(data)
+	err = sendConfig(e.cfgW, data, e.spec.Output)
 	if cerr := e.cfgW.Close(); err == nil {
 		err = cerr
 	}
@@ -198,6 +272,32 @@ func (e *env) Start(argv, environ []string) error {
 		return fmt.Errorf("start runtime: send config: %w", err)
 	}
 	return e.readStatus()
+}
+
+// sendConfig writes data on the config socket, with out (when set)
+// attached as the runtime's stdout and stderr, then shuts the socket down
+// for writing so that the init reads EOF.
+func sendConfig(sock *os.File, data []byte, out *os.File) error {
+	fd := int(sock.Fd())
+	var oob []byte
+	if out != nil {
+		// Fd also makes the descriptor blocking, as exec.Cmd would: the
+		// runtime gets the same open file, and a non-blocking stdout
+		// breaks many runtimes.
+		oob = unix.UnixRights(int(out.Fd()))
+	}
+	for len(data) > 0 {
+		n, err := unix.SendmsgN(fd, data, oob, nil, unix.MSG_NOSIGNAL)
+		if errors.Is(err, unix.EINTR) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		data, oob = data[n:], nil
+	}
+	runtime.KeepAlive(out)
+	return unix.Shutdown(fd, unix.SHUT_WR)
 }
 
 // readStatus reads the status pipe to EOF: nothing means exec happened.
@@ -269,35 +369,8 @@ func (e *env) Destroy() error {
 
 // cleanup undoes whatever create and Start did.
 func (e *env) cleanup() error {
-	var errs []error
-	if e.cg != nil && e.cmd != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		errs = append(errs, e.cg.Kill(ctx))
-		cancel()
-	}
-	if e.cmd != nil {
-		if e.pidfd >= 0 { // also covers an init not yet placed in its cgroup
-			_ = unix.PidfdSendSignal(e.pidfd, unix.SIGKILL, nil, 0)
-		}
-		select {
-		case <-e.done:
-		case <-time.After(10 * time.Second):
-			errs = append(errs, errors.New("destroy environment: runtime not reaped"))
-		}
-	}
-	for _, f := range []*os.File{e.cfgW, e.statusR} {
-		if f != nil {
-			_ = f.Close()
-		}
-	}
+	errs := []error{e.initProc.destroy(e.done)}
 	e.releaseLoop()
-	if e.pidfd >= 0 {
-		_ = syscall.Close(e.pidfd)
-		e.pidfd = -1
-	}
-	if e.cg != nil {
-		errs = append(errs, e.cg.Destroy())
-	}
 	errs = append(errs, removeAll(e.dir))
 	return errors.Join(errs...)
 }

@@ -16,8 +16,18 @@ import (
 
 // TestEscape runs the probe inside an environment and checks every row of
 // the threat checklist (design doc §4) that a process can test on itself.
+// It runs in an environment Create started itself and in one taken from
+// the pool of pre-started environments.
 func TestEscape(t *testing.T) {
-	sb := newSandbox(t, Config{})
+	t.Run("direct", func(t *testing.T) { testEscape(t, newSandbox(t, Config{Pool: -1}), false) })
+	t.Run("pooled", func(t *testing.T) {
+		sb := newSandbox(t, Config{})
+		waitPoolFull(t, sb)
+		testEscape(t, sb, true)
+	})
+}
+
+func testEscape(t *testing.T, sb *Sandbox, pooled bool) {
 	hostLn, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -39,6 +49,9 @@ func TestEscape(t *testing.T) {
 	port := strconv.Itoa(hostLn.Addr().(*net.TCPAddr).Port)
 	out := newOutput(t)
 	env := envFor(t, sb, "escape", sandbox.Limits{}, out)
+	if got := fromPool(env); got != pooled {
+		t.Fatalf("environment from the pool: %v, want %v", got, pooled)
+	}
 	runProbeIn(t, env, []string{"PATH=/usr/bin:/bin"}, "escape", strconv.Itoa(os.Getpid()), dataDir, port)
 	r := out.report(t)
 	for _, k := range sortedKeys(r) {

@@ -185,3 +185,14 @@ func waitDone(t testing.TB, env sandbox.Env, d time.Duration) {
 		t.Fatalf("runtime still running after %v", d)
 	}
 }
+
+// waitPoolFull waits until sb's pool holds everything it should.
+func waitPoolFull(t testing.TB, sb *Sandbox) {
+	t.Helper()
+	testenv.WaitFor(t, 30*time.Second, func() error {
+		if !sb.pool.full() {
+			return errors.New("pool not full yet")
+		}
+		return nil
+	})
+}

@@ -50,6 +50,16 @@ type Config struct {
 	Pids int
 	// Tmp selects /tmp's backing; default TmpAuto.
 	Tmp TmpStorage
+	// Pool is how many environments are kept started ahead of Create:
+	// cgroup made, sandbox init cloned into its namespaces, placed in the
+	// cgroup and waiting for its config. With disk /tmp, as many images of
+	// each size in TmpPoolMB are kept attached. Create takes from the pool
+	// and a background goroutine refills it; when it is empty Create
+	// starts everything itself. Default 2; negative disables the pools.
+	Pool int
+	// TmpPoolMB lists the /tmp sizes, in MiB, kept ready; default 512
+	// (the default ephemeral storage).
+	TmpPoolMB []int
 	// InitPath is the binary started as "sandbox-init"; default
 	// /proc/self/exe, which requires sandboxinit.Dispatch in main (or
 	// TestMain).
@@ -68,6 +78,7 @@ type Sandbox struct {
 	cg    cgroupDriver
 	spawn *spawner
 	disk  *diskTmp // nil: /tmp on tmpfs
+	pool  *pool
 
 	mu   sync.Mutex
 	envs map[*env]struct{} // created and not yet destroyed
@@ -101,7 +112,9 @@ func New(cfg Config) (*Sandbox, error) {
 	if err != nil {
 		return nil, fmt.Errorf("linux sandbox: %w", err)
 	}
-	return &Sandbox{cfg: cfg, cg: cg, spawn: newSpawner(), disk: disk, envs: map[*env]struct{}{}}, nil
+	s := &Sandbox{cfg: cfg, cg: cg, spawn: newSpawner(), disk: disk, envs: map[*env]struct{}{}}
+	s.pool = newPool(s)
+	return s, nil
 }
 
 func (c *Config) defaults() error {
@@ -121,6 +134,15 @@ func (c *Config) defaults() error {
 	}
 	if c.Pids <= 0 {
 		c.Pids = 1024
+	}
+	switch {
+	case c.Pool == 0:
+		c.Pool = 2
+	case c.Pool < 0:
+		c.Pool = 0
+	}
+	if c.TmpPoolMB == nil {
+		c.TmpPoolMB = []int{512}
 	}
 	if c.InitPath == "" {
 		c.InitPath = "/proc/self/exe"
@@ -155,10 +177,11 @@ func chooseTmp(cfg Config) (*diskTmp, error) {
 	return &diskTmp{dir: cfg.Dir, mkfs: mkfs, uid: cfg.UID, gid: cfg.GID}, nil
 }
 
-// Close destroys the environments still alive (waiting for destroys in
-// progress), stops the spawner and removes this instance's cgroups and
-// /tmp templates.
+// Close empties the pools, destroys the environments still alive (waiting
+// for destroys in progress), stops the spawner and removes this instance's
+// cgroups and /tmp templates.
 func (s *Sandbox) Close() error {
+	poolErr := s.pool.close()
 	s.mu.Lock()
 	live := make([]*env, 0, len(s.envs))
 	for e := range s.envs {
@@ -175,7 +198,7 @@ func (s *Sandbox) Close() error {
 	if s.disk != nil {
 		s.disk.close()
 	}
-	return errors.Join(append(errs, s.cg.Close())...)
+	return errors.Join(append(errs, poolErr, s.cg.Close())...)
 }
 
 func (s *Sandbox) track(e *env, live bool) {
@@ -198,7 +221,7 @@ func (s *Sandbox) Create(ctx context.Context, spec sandbox.Spec) (sandbox.Env, e
 	if !validID(spec.ID) {
 		return nil, fmt.Errorf("create environment: invalid id %q", spec.ID)
 	}
-	e := &env{s: s, spec: spec, dir: filepath.Join(s.cfg.Dir, spec.ID), pidfd: -1, done: make(chan struct{})}
+	e := &env{s: s, spec: spec, dir: filepath.Join(s.cfg.Dir, spec.ID), initProc: newInitProc(), done: make(chan struct{})}
 	if err := os.Mkdir(e.dir, 0o700); err != nil {
 		return nil, fmt.Errorf("create environment dir: %w", err)
 	}
@@ -251,28 +274,25 @@ func (s *Sandbox) binds(spec sandbox.Spec) []sandboxinit.Bind {
 
 // initCommand is the sandbox init's command: /proc/self/exe sandbox-init
 // with an empty environment, in new mount, pid, ipc, uts and network
-// namespaces, its own session, SIGKILL on parent death, and a pidfd.
-func (s *Sandbox) initCommand(e *env, cfgR, statusW *os.File) *exec.Cmd {
+// namespaces, its own session, SIGKILL on parent death, and a pidfd. Its
+// stdout and stderr are /dev/null until Start passes the Spec's Output
+// with the config (the init may be started before the Spec exists).
+func (s *Sandbox) initCommand(p *initProc, cfgR, statusW *os.File) *exec.Cmd {
 	cmd := &exec.Cmd{
 		Path:       s.cfg.InitPath,
 		Args:       []string{"lambent", sandboxinit.Arg},
 		Env:        []string{},
 		Dir:        "/",
-		Stdout:     e.spec.Output,
-		Stderr:     e.spec.Output,
 		ExtraFiles: []*os.File{cfgR, statusW},
 		SysProcAttr: &syscall.SysProcAttr{
 			Cloneflags: syscall.CLONE_NEWNS | syscall.CLONE_NEWPID | syscall.CLONE_NEWIPC |
 				syscall.CLONE_NEWUTS | syscall.CLONE_NEWNET,
 			Setsid:    true,
 			Pdeathsig: syscall.SIGKILL,
-			PidFD:     &e.pidfd,
+			PidFD:     &p.pidfd,
 		},
 	}
-	if e.spec.Output == nil {
-		cmd.Stdout, cmd.Stderr = nil, nil
-	}
-	if fd, ok := e.cg.PlacementFD(); ok {
+	if fd, ok := p.cg.PlacementFD(); ok {
 		cmd.SysProcAttr.UseCgroupFD = true
 		cmd.SysProcAttr.CgroupFD = fd
 	}

@@ -5,7 +5,10 @@
 //
 // The parent (internal/sandbox/linux) starts the binary again with
 // os.Args[1] == "sandbox-init", an empty environment and two extra files:
-// fd 3 carries the Config as JSON (read to EOF), fd 4 is the status pipe.
+// fd 3, a unix stream socket, carries the Config as JSON (read to EOF) and
+// optionally one descriptor (SCM_RIGHTS) that becomes the runtime's stdout
+// and stderr; fd 4 is the status pipe. The init may be started long before
+// its config arrives (the parent keeps a pool of them).
 // Fd 4 is close-on-exec, so EOF on it means the runtime was exec'd; any text
 // written to it is a setup error. A binary that can act as the sandbox init
 // calls Dispatch first thing in main (and test binaries in TestMain):

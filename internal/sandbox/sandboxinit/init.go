@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"runtime"
 	"strings"
@@ -78,12 +77,23 @@ func Main() int {
 	return fail("exec "+cfg.Argv[0], err)
 }
 
+// readConfig reads the Config from fd 3 to EOF. Fd 3 is a unix stream
+// socket; the parent may attach one descriptor (SCM_RIGHTS) to the
+// config, the runtime's output, which becomes fds 1 and 2. The init may
+// have been started long before (a pool of pre-started environments), so
+// the output is not known at clone time.
 func readConfig() (*Config, error) {
-	f := os.NewFile(configFD, "config")
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxConfig))
+	data, out, err := receive(configFD)
+	unix.Close(configFD)
 	if err != nil {
 		return nil, err
+	}
+	if out >= 0 {
+		err := setOutput(out)
+		unix.Close(out)
+		if err != nil {
+			return nil, fmt.Errorf("set output: %w", err)
+		}
 	}
 	var cfg Config
 	if err := json.Unmarshal(data, &cfg); err != nil {
@@ -93,6 +103,84 @@ func readConfig() (*Config, error) {
 		return nil, err
 	}
 	return &cfg, nil
+}
+
+// receive reads fd to EOF, with at most one passed descriptor (-1 when
+// none; received close-on-exec). A pipe (no descriptors) also works.
+func receive(fd int) (data []byte, out int, err error) {
+	out = -1
+	buf := make([]byte, 64<<10)
+	oob := make([]byte, unix.CmsgSpace(4*4))
+	for {
+		n, oobn, flags, _, err := unix.Recvmsg(fd, buf, oob, unix.MSG_CMSG_CLOEXEC)
+		if errors.Is(err, unix.EINTR) {
+			continue
+		}
+		if errors.Is(err, unix.ENOTSOCK) {
+			n, err = unix.Read(fd, buf)
+			oobn, flags = 0, 0
+		}
+		if err == nil && oobn > 0 {
+			out, err = rights(oob[:oobn], out)
+		}
+		if err == nil && flags&unix.MSG_CTRUNC != 0 {
+			err = errors.New("descriptors truncated")
+		}
+		if err == nil && n < 0 {
+			err = unix.EIO
+		}
+		if err == nil && len(data)+n > maxConfig {
+			err = errors.New("config too large")
+		}
+		if err != nil {
+			if out >= 0 {
+				unix.Close(out)
+			}
+			return nil, -1, err
+		}
+		if n == 0 {
+			return data, out, nil
+		}
+		data = append(data, buf[:n]...)
+	}
+}
+
+// rights extracts the descriptors of a control message; a second one,
+// in the same message or a later one, is an error (and closed).
+func rights(oob []byte, out int) (int, error) {
+	msgs, err := unix.ParseSocketControlMessage(oob)
+	if err != nil {
+		return out, err
+	}
+	var extra bool
+	for _, m := range msgs {
+		fds, err := unix.ParseUnixRights(&m)
+		if err != nil {
+			continue
+		}
+		for _, fd := range fds {
+			if out < 0 {
+				out = fd
+			} else {
+				unix.Close(fd)
+				extra = true
+			}
+		}
+	}
+	if extra {
+		return out, errors.New("more than one descriptor passed")
+	}
+	return out, nil
+}
+
+// setOutput makes fd the init's (and so the runtime's) stdout and stderr.
+func setOutput(fd int) error {
+	for _, to := range []int{1, 2} {
+		if err := unix.Dup3(fd, to, 0); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // setup runs §2.2 of the design: the root file system, the host name and
