@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 
+	"lambent/internal/daemon"
 	"lambent/tests/framework"
 )
 
@@ -60,12 +61,20 @@ func eventThroughput(b *testing.B, c *lambda.Client, fn string, callers, n int) 
 	return float64(n) / time.Since(start).Seconds()
 }
 
+// startProcessTier starts a server on the process sandbox. The async
+// benchmarks measure the queue; the linux tier's per-environment cost
+// (measured by the sandbox benchmarks) would only add noise, and it has no
+// network for the start probe to call back on.
+func startProcessTier(b *testing.B) *framework.Server {
+	return framework.StartInProcessWith(b, framework.Options{}, func(c *daemon.Config) { c.Sandbox = daemon.SandboxProcess })
+}
+
 // BenchmarkAsyncEnqueue measures accepted Event invocations per second
 // through the real HTTP API (SigV4, validation, a durable fsync'd commit
 // per 202) at asyncCallers concurrent SDK clients, while the queue runs the
 // events, against the same clients sending to a do-nothing endpoint.
 func BenchmarkAsyncEnqueue(b *testing.B) {
-	s := framework.StartInProcess(b, framework.Options{})
+	s := startProcessTier(b)
 	c := s.Lambda()
 	framework.CreateGoFunction(b, c, "asyncsink")
 	floor := floorClient(b)
@@ -97,7 +106,7 @@ exports.handler = async (event) => {
 // action is an HTTP call to the benchmark), against the synchronous floor:
 // the same SDK client's round trip to a do-nothing endpoint.
 func BenchmarkAsyncStartLatency(b *testing.B) {
-	s := framework.StartInProcess(b, framework.Options{})
+	s := startProcessTier(b)
 	c := s.Lambda()
 	framework.CreateAndWait(b, c, &lambda.CreateFunctionInput{
 		FunctionName: aws.String("probe"), Runtime: types.RuntimeNodejs20x, Handler: aws.String("index.handler"),

@@ -3,6 +3,7 @@ package lambdaapi
 import (
 	"regexp"
 	"strconv"
+	"strings"
 	"time"
 
 	"lambent/internal/arn"
@@ -165,7 +166,7 @@ func (a *API) checkDestination(c *call, fn, dest string) error {
 // or partial ARN, which ParseFunctionName also accepts).
 func isFunctionARN(s string) bool {
 	a, err := arn.Parse(s)
-	return err == nil && a.Service == "lambda" && len(a.Resource) > len("function:") && a.Resource[:len("function:")] == "function:"
+	return err == nil && a.Service == "lambda" && strings.HasPrefix(a.Resource, "function:")
 }
 
 // unsupportedTargets names the services whose ARNs Lambda accepts as

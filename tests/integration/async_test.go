@@ -225,12 +225,14 @@ func TestAsyncInvoke(t *testing.T) {
 		}
 	})
 	t.Run("InvokeAsync answers 202 and runs the event", func(t *testing.T) {
+		//lint:ignore SA1019 the deprecated operation is what this test covers
 		out, err := c.InvokeAsync(t.Context(), &lambda.InvokeAsyncInput{FunctionName: aws.String("worker"),
 			InvokeArgs: strings.NewReader(`{"id":"legacy"}`)})
 		if err != nil || out.Status != http.StatusAccepted {
 			t.Fatalf("InvokeAsync = %v, %v; want status 202", out, err)
 		}
 		waitRuns(t, cw, "worker", "legacy")
+		//lint:ignore SA1019 the deprecated operation is what this test covers
 		_, err = c.InvokeAsync(t.Context(), &lambda.InvokeAsyncInput{FunctionName: aws.String("worker"),
 			InvokeArgs: strings.NewReader(`"` + strings.Repeat("a", 262144) + `"`)})
 		apiError(t, err, "RequestEntityTooLargeException", "262146 byte payload is too large for the Event invocation type (limit 262144 bytes)")
