@@ -1,7 +1,6 @@
 package daemon
 
 import (
-	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -15,23 +14,11 @@ import (
 
 	"lambent/internal/awswire"
 	"lambent/internal/clock"
-	"lambent/internal/invoke"
 	"lambent/internal/queue"
 )
 
 // maxAsyncWorkers caps the default number of queue workers.
 const maxAsyncWorkers = 64
-
-// invoker is what the Lambda API invokes through: the invoke manager runs
-// synchronous invocations and the queue accepts Event ones (the API's
-// optional Submit capability).
-type invoker struct {
-	*invoke.Manager
-	q *queue.Service
-}
-
-// Submit queues an Event invocation.
-func (i invoker) Submit(ctx context.Context, s queue.Submission) error { return i.q.Submit(ctx, s) }
 
 // asyncWorkers is the number of events run at once: the configured value,
 // else the account concurrency up to maxAsyncWorkers.

@@ -136,7 +136,7 @@ func (d *Daemon) build() error {
 	authorizer := authz.RootOnly{}
 	codeURLs := lambdaapi.NewCodeURLSigner(masterKey, d.Endpoint(), clk, blobs)
 	d.api, err = lambdaapi.New(lambdaapi.Config{
-		Region: cfg.Region, Functions: d.db, Artifacts: blobs, Code: code, Runtimes: catalog, Invoker: invoker{d.inv, d.q},
+		Region: cfg.Region, Functions: d.db, Artifacts: blobs, Code: code, Runtimes: catalog, Invoker: d.inv, Events: d.q, EventConfigs: d.db, FailedEvents: d.db,
 		Authorizer: authorizer, Clock: clk, Logger: cfg.Logger, CodeURLs: codeURLs, Limits: limits,
 		AccountConcurrency: concurrencyOrDefault(cfg.AccountConcurrency),
 	})

@@ -52,17 +52,23 @@ type runtimeCatalog interface {
 
 // Config configures the API. All fields are required unless noted.
 type Config struct {
-	Region     string
-	Functions  store.Functions
-	Artifacts  artifacts
-	Code       codeDirs
-	Runtimes   runtimeCatalog
-	Invoker    invoker
-	Authorizer authz.Authorizer
-	Clock      clock.Clock
-	Logger     *slog.Logger
-	CodeURLs   *CodeURLSigner
-	Limits     artifact.Limits
+	Region    string
+	Functions store.Functions
+	Artifacts artifacts
+	Code      codeDirs
+	Runtimes  runtimeCatalog
+	Invoker   invoker
+	// Events accepts Event invocations (the async queue).
+	Events eventQueue
+	// EventConfigs stores event invoke configs; FailedEvents lists events
+	// that exhausted their retries with nowhere to go.
+	EventConfigs store.EventInvokeConfigs
+	FailedEvents failedEventLister
+	Authorizer   authz.Authorizer
+	Clock        clock.Clock
+	Logger       *slog.Logger
+	CodeURLs     *CodeURLSigner
+	Limits       artifact.Limits
 	// AccountConcurrency is reported by GetAccountSettings.
 	AccountConcurrency int
 }
@@ -79,7 +85,7 @@ type API struct {
 // New returns the API.
 func New(cfg Config) (*API, error) {
 	if cfg.Functions == nil || cfg.Artifacts == nil || cfg.Code == nil || cfg.Runtimes == nil ||
-		cfg.Invoker == nil || cfg.Authorizer == nil || cfg.Clock == nil || cfg.Logger == nil || cfg.CodeURLs == nil {
+		cfg.Invoker == nil || cfg.Events == nil || cfg.EventConfigs == nil || cfg.FailedEvents == nil || cfg.Authorizer == nil || cfg.Clock == nil || cfg.Logger == nil || cfg.CodeURLs == nil {
 		return nil, errors.New("lambdaapi: missing dependency")
 	}
 	ctx, cancel := context.WithCancel(context.Background())

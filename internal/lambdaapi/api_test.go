@@ -22,6 +22,7 @@ import (
 	"lambent/internal/authz"
 	"lambent/internal/clock"
 	"lambent/internal/invoke"
+	"lambent/internal/queue"
 	"lambent/internal/runtimes"
 	"lambent/internal/store/sqlite"
 	"lambent/internal/testenv"
@@ -39,6 +40,13 @@ func (f *fakeInvoker) Invoke(_ context.Context, t invoke.Target, req invoke.Requ
 }
 
 func (f *fakeInvoker) Retire(account.ID, string) {}
+
+// noEvents refuses Event invocations.
+type noEvents struct{}
+
+func (noEvents) Submit(context.Context, queue.Submission) error {
+	return errors.New("no event queue in this test")
+}
 
 type codeDirFake struct {
 	dir string
@@ -84,6 +92,7 @@ func newTestAPIWithCode(t testing.TB, codeErr error) *API {
 		Invoker: &fakeInvoker{invoke: func(t invoke.Target, req invoke.Request) (*invoke.Response, error) {
 			return &invoke.Response{Payload: req.Payload, ExecutedVersion: t.Version}, nil
 		}},
+		Events: noEvents{}, EventConfigs: db, FailedEvents: db,
 		Authorizer: authz.RootOnly{}, Clock: clock.Real{}, Logger: slog.New(slog.DiscardHandler),
 		CodeURLs: NewCodeURLSigner(key, "http://127.0.0.1:1", clock.Real{}, blobs),
 		Limits:   artifact.Limits{MaxZipped: 1 << 20, MaxUnzipped: 4 << 20},

@@ -45,7 +45,7 @@ func newAsyncAPI(t *testing.T, names ...string) (*API, *queueingInvoker) {
 	q := &queueingInvoker{fakeInvoker: fakeInvoker{invoke: func(invoke.Target, invoke.Request) (*invoke.Response, error) {
 		return nil, errors.New("synchronous invoke in an async test")
 	}}}
-	api.cfg.Invoker = q
+	api.cfg.Invoker, api.cfg.Events = q, q
 	for _, name := range names {
 		if w := do(api, "POST", "/2015-03-31/functions", createBody(t, name)); w.Code != 201 {
 			t.Fatalf("create %s: %d %s", name, w.Code, w.Body)
@@ -121,21 +121,6 @@ func TestEventInvokeChecks(t *testing.T) {
 	if w := doEvent(api, "/2015-03-31/functions/f/invocations", []byte("{}")); w.Code != 500 {
 		t.Errorf("a failed enqueue answered %d, want 500 and never 202", w.Code)
 	}
-}
-
-func TestEventInvokeWithoutAQueue(t *testing.T) {
-	api := newTestAPI(t)
-	if w := do(api, "POST", "/2015-03-31/functions", createBody(t, "f")); w.Code != 201 {
-		t.Fatal(w.Body)
-	}
-	testenv.WaitFor(t, 10*time.Second, func() error {
-		w := doEvent(api, "/2015-03-31/functions/f/invocations", []byte("{}"))
-		if w.Code == 409 {
-			return errors.New("not active yet")
-		}
-		wantError(t, w, 400, "InvalidParameterValueException", "not available on this Lambent server")
-		return nil
-	})
 }
 
 func TestInvokeAsync(t *testing.T) {

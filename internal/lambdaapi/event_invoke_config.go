@@ -72,14 +72,9 @@ func destinationOf(s string) destination {
 	return destination{Destination: &s}
 }
 
-// eventInvokeConfigs is the store's event invoke config role. Every
-// store.Store has it; Config.Functions carries the store.
+// eventInvokeConfigs is the store's event invoke config role.
 func (a *API) eventInvokeConfigs() (store.EventInvokeConfigs, error) {
-	s, ok := a.cfg.Functions.(store.EventInvokeConfigs)
-	if !ok {
-		return nil, errkind.New(errkind.InvalidArgument, "Event invoke configs are not available on this Lambent server.")
-	}
-	return s, nil
+	return a.cfg.EventConfigs, nil
 }
 
 // check validates the members against the model (ValidationException),

@@ -64,11 +64,7 @@ func (a *API) listFailedEvents(c *call) error {
 	if err != nil {
 		return err
 	}
-	lister, ok := a.cfg.Functions.(failedEventLister)
-	if !ok {
-		return errkind.New(errkind.InvalidArgument, "Failed events are not available on this Lambent server.")
-	}
-	page, err := lister.FailedEvents(c.r.Context(), c.acct(), ref.Name, after, limit+1)
+	page, err := a.cfg.FailedEvents.FailedEvents(c.r.Context(), c.acct(), ref.Name, after, limit+1)
 	if err != nil {
 		return err
 	}

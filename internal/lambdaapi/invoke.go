@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"lambent/internal/errkind"
+	"lambent/internal/function"
 	"lambent/internal/invoke"
 	"lambent/internal/store"
 )
@@ -17,24 +18,35 @@ const (
 	invocationTypeSync = "RequestResponse"
 )
 
-func (a *API) invoke(c *call) error {
+// invocable resolves the function an invocation names, in the order
+// Lambda checks: it exists (404), the caller may invoke it (403), it is
+// ready (409).
+func (a *API) invocable(c *call) (target, *store.Function, *function.Config, error) {
 	t, err := a.resolve(c, true)
 	if err != nil {
-		return err
+		return target{}, nil, nil, err
 	}
 	f, cfg, err := a.loadForInvoke(c, t)
 	if err != nil {
 		if errkind.Is(err, errkind.NotFound) && t.qualifier == "" {
-			return errkind.Wrap(errkind.NotFound, "Function not found: "+t.arn+":"+store.LatestVersion, err)
+			err = errkind.Wrap(errkind.NotFound, "Function not found: "+t.arn+":"+store.LatestVersion, err)
 		}
-		return err
+		return target{}, nil, nil, err
 	}
 	if err := a.authorize(c, "lambda:InvokeFunction", t.qualifiedARN()); err != nil {
-		return err
+		return target{}, nil, nil, err
 	}
 	if cfg.Live == nil {
-		return errkind.New(errkind.Conflict,
+		return target{}, nil, nil, errkind.New(errkind.Conflict,
 			"The operation cannot be performed at this time. The function is currently in the following state: "+cfg.State)
+	}
+	return t, f, cfg, nil
+}
+
+func (a *API) invoke(c *call) error {
+	t, f, cfg, err := a.invocable(c)
+	if err != nil {
+		return err
 	}
 	typ := c.r.Header.Get("X-Amz-Invocation-Type")
 	if err := checkInvocationType(typ); err != nil {

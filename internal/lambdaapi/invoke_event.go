@@ -8,7 +8,6 @@ import (
 	"lambent/internal/errkind"
 	"lambent/internal/function"
 	"lambent/internal/queue"
-	"lambent/internal/store"
 )
 
 // The asynchronous invocation type and its payload limits.
@@ -18,9 +17,8 @@ const (
 	maxInvokeAsyncPayload = 262144
 )
 
-// eventQueue is the optional capability of Config.Invoker that accepts
-// Event invocations: the daemon wires the queue (queue.Service) into its
-// invoker. Without it, Event invocations are refused.
+// eventQueue is the subset of queue.Service the API uses: it accepts
+// Event invocations.
 type eventQueue interface {
 	Submit(ctx context.Context, s queue.Submission) error
 }
@@ -39,23 +37,9 @@ func (a *API) invokeEvent(c *call, t target, cfg *function.Config) error {
 // invokeAsync serves the deprecated InvokeAsync operation: the Event path
 // with its own 256 KB limit, answering {"Status":202}.
 func (a *API) invokeAsync(c *call) error {
-	t, err := a.resolve(c, true)
+	t, _, cfg, err := a.invocable(c)
 	if err != nil {
 		return err
-	}
-	_, cfg, err := a.load(c, t)
-	if err != nil {
-		if errkind.Is(err, errkind.NotFound) && t.qualifier == "" {
-			return errkind.Wrap(errkind.NotFound, "Function not found: "+t.arn+":"+store.LatestVersion, err)
-		}
-		return err
-	}
-	if err := a.authorize(c, "lambda:InvokeFunction", t.qualifiedARN()); err != nil {
-		return err
-	}
-	if cfg.Live == nil {
-		return errkind.New(errkind.Conflict,
-			"The operation cannot be performed at this time. The function is currently in the following state: "+cfg.State)
 	}
 	if err := a.submitEvent(c, t, cfg, maxInvokeAsyncPayload); err != nil {
 		return err
@@ -67,10 +51,6 @@ func (a *API) invokeAsync(c *call) error {
 // submitEvent checks the payload and queues it; the caller has resolved,
 // authorised and checked the function's state.
 func (a *API) submitEvent(c *call, t target, cfg *function.Config, limit int) error {
-	q, ok := a.cfg.Invoker.(eventQueue)
-	if !ok {
-		return errkind.New(errkind.InvalidArgument, "Asynchronous invocation (InvocationType Event) is not available on this Lambent server.")
-	}
 	if len(c.body) > limit {
 		return errkind.Newf(errkind.TooLarge, "%d byte payload is too large for the Event invocation type (limit %d bytes)",
 			len(c.body), limit)
@@ -79,6 +59,6 @@ func (a *API) submitEvent(c *call, t target, cfg *function.Config, limit int) er
 		return errkind.New(errkind.InvalidContent,
 			"Could not parse request body into json: Could not parse payload into json: Unexpected character or end of input")
 	}
-	return q.Submit(c.r.Context(), queue.Submission{Account: c.acct(), RequestID: c.requestID, Function: t.name,
+	return a.cfg.Events.Submit(c.r.Context(), queue.Submission{Account: c.acct(), RequestID: c.requestID, Function: t.name,
 		Qualifier: t.qualifier, Payload: c.body, TimeoutSec: cfg.Live.TimeoutSec})
 }
