@@ -15,7 +15,7 @@ func compileARNPattern(s string, vars bool) arnPattern {
 	if s == "*" {
 		return arnPattern{any: true}
 	}
-	parts, ok := splitARN(s)
+	parts, ok := splitARNPattern(s, vars)
 	if !ok {
 		return arnPattern{never: true}
 	}
@@ -54,5 +54,31 @@ func splitARN(s string) ([6]string, bool) {
 		parts[i], s = s[:j], s[j+1:]
 	}
 	parts[5] = s
+	return parts, true
+}
+
+// splitARNPattern is splitARN for a pattern: with variables on, a colon
+// inside ${…} (as in ${aws:PrincipalAccount}) does not split.
+func splitARNPattern(s string, vars bool) ([6]string, bool) {
+	if !vars || !strings.Contains(s, "${") {
+		return splitARN(s)
+	}
+	var parts [6]string
+	n, start := 0, 0
+	for i := 0; i < len(s) && n < 5; i++ {
+		switch {
+		case strings.HasPrefix(s[i:], "${"):
+			if _, l, ok := parseVariable(s[i:]); ok {
+				i += l - 1
+			}
+		case s[i] == ':':
+			parts[n], start = s[start:i], i+1
+			n++
+		}
+	}
+	if n < 5 {
+		return parts, false
+	}
+	parts[5] = s[start:]
 	return parts, true
 }

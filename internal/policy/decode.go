@@ -1,98 +1,13 @@
 package policy
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
+	"unicode/utf8"
 )
 
-// member is one key of a JSON object, in document order, with the byte
-// offset of its value in the whole document.
-type member struct {
-	key string
-	val json.RawMessage
-	off int
-}
-
-// errDuplicateKey rejects objects that repeat a key. encoding/json would
-// silently keep the last value, so two readers of the same bytes (a linter
-// that keeps the first, this engine that keeps the last) could disagree on
-// what a policy says.
-var errDuplicateKey = errors.New("duplicate object key")
-
-// decodeObject splits raw, which starts at offset base of the document,
-// into its members. It fails unless raw is exactly one JSON object.
-func decodeObject(raw json.RawMessage, base int) ([]member, error) {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	if err := expectDelim(dec, '{'); err != nil {
-		return nil, err
-	}
-	var ms []member
-	seen := make(map[string]bool)
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return nil, fmt.Errorf("read key: %w", err)
-		}
-		key, _ := tok.(string)
-		if seen[key] {
-			return nil, fmt.Errorf("key %q: %w", key, errDuplicateKey)
-		}
-		seen[key] = true
-		var v json.RawMessage
-		if err := dec.Decode(&v); err != nil {
-			return nil, fmt.Errorf("read value of %q: %w", key, err)
-		}
-		end := int(dec.InputOffset())
-		ms = append(ms, member{key: key, val: v, off: base + end - len(v)})
-	}
-	return ms, expectEnd(dec, '}')
-}
-
-// decodeArray splits raw, which starts at offset base, into its elements,
-// each with its offset in the document.
-func decodeArray(raw json.RawMessage, base int) ([]member, error) {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	if err := expectDelim(dec, '['); err != nil {
-		return nil, err
-	}
-	var es []member
-	for dec.More() {
-		var v json.RawMessage
-		if err := dec.Decode(&v); err != nil {
-			return nil, fmt.Errorf("read element: %w", err)
-		}
-		end := int(dec.InputOffset())
-		es = append(es, member{val: v, off: base + end - len(v)})
-	}
-	return es, expectEnd(dec, ']')
-}
-
-func expectDelim(dec *json.Decoder, d json.Delim) error {
-	tok, err := dec.Token()
-	if err != nil {
-		return fmt.Errorf("read %c: %w", d, err)
-	}
-	if tok != d {
-		return fmt.Errorf("want %c, got %v", d, tok)
-	}
-	return nil
-}
-
-// expectEnd consumes the closing delimiter and checks nothing follows.
-func expectEnd(dec *json.Decoder, d json.Delim) error {
-	if err := expectDelim(dec, d); err != nil {
-		return err
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return fmt.Errorf("trailing data after %c", d)
-	}
-	return nil
-}
-
-// jsonKind is the type of a raw JSON value, told by its first byte.
+// jsonKind is the type of a JSON value.
 type jsonKind uint8
 
 const (
@@ -105,35 +20,214 @@ const (
 	jsonNull
 )
 
-func kindOf(raw json.RawMessage) jsonKind {
-	if len(raw) == 0 {
-		return jsonInvalid
-	}
-	switch c := raw[0]; {
-	case c == '{':
-		return jsonObject
-	case c == '[':
-		return jsonArray
-	case c == '"':
-		return jsonString
-	case c == 't' || c == 'f':
-		return jsonBool
-	case c == 'n':
-		return jsonNull
-	case c == '-' || '0' <= c && c <= '9':
-		return jsonNumber
-	}
-	return jsonInvalid
+// jvalue is a decoded JSON value that remembers where it sits in the
+// document, and the order of object members.
+type jvalue struct {
+	kind     jsonKind
+	off, end int       // byte offsets of the value in the document
+	text     string    // string: the value; number, bool: as written
+	members  []jmember // object
+	elems    []jvalue  // array
 }
 
-// decodeString returns the string raw holds, or false if raw is no string.
-func decodeString(raw json.RawMessage) (string, bool) {
-	if kindOf(raw) != jsonString {
-		return "", false
+type jmember struct {
+	key string
+	val jvalue
+}
+
+var (
+	errNotJSON      = errors.New("not valid JSON")
+	errDuplicateKey = errors.New("duplicate object key")
+)
+
+// decodeJSON parses doc in one pass. encoding/json.Valid decides what is
+// JSON, so this parser only builds the tree of input already known to be
+// valid UTF-8 JSON. Objects that repeat a key are refused: encoding/json
+// would keep the last value, and two readers of one document (a linter
+// keeping the first, this engine the last) could disagree on its meaning.
+func decodeJSON(doc []byte) (jvalue, error) {
+	if !utf8.Valid(doc) || !json.Valid(doc) {
+		return jvalue{}, errNotJSON
 	}
-	var s string
-	if json.Unmarshal(raw, &s) != nil {
-		return "", false
+	d := jdecoder{doc: doc}
+	v, err := d.value()
+	if err != nil {
+		return jvalue{}, err
 	}
-	return s, true
+	if d.skipSpace(); d.pos != len(doc) {
+		return jvalue{}, errNotJSON
+	}
+	return v, nil
+}
+
+type jdecoder struct {
+	doc []byte
+	pos int
+}
+
+func (d *jdecoder) skipSpace() {
+	for d.pos < len(d.doc) {
+		switch d.doc[d.pos] {
+		case ' ', '\t', '\n', '\r':
+			d.pos++
+		default:
+			return
+		}
+	}
+}
+
+func (d *jdecoder) value() (jvalue, error) {
+	d.skipSpace()
+	if d.pos >= len(d.doc) {
+		return jvalue{}, errNotJSON
+	}
+	start := d.pos
+	var v jvalue
+	var err error
+	switch c := d.doc[d.pos]; {
+	case c == '{':
+		v, err = d.object()
+	case c == '[':
+		v, err = d.array()
+	case c == '"':
+		v.kind = jsonString
+		v.text, err = d.str()
+	case c == 't' || c == 'f' || c == 'n':
+		v, err = d.literal()
+	default:
+		if v = d.number(); v.text == "" {
+			err = errNotJSON
+		}
+	}
+	v.off, v.end = start, d.pos
+	return v, err
+}
+
+func (d *jdecoder) object() (jvalue, error) {
+	v := jvalue{kind: jsonObject}
+	d.pos++ // {
+	d.skipSpace()
+	if d.peek() == '}' {
+		d.pos++
+		return v, nil
+	}
+	seen := make(map[string]struct{})
+	for {
+		d.skipSpace()
+		key, err := d.str()
+		if err != nil {
+			return v, err
+		}
+		if _, dup := seen[key]; dup {
+			return v, fmt.Errorf("key %q: %w", key, errDuplicateKey)
+		}
+		seen[key] = struct{}{}
+		d.skipSpace()
+		if d.peek() != ':' {
+			return v, errNotJSON
+		}
+		d.pos++
+		val, err := d.value()
+		if err != nil {
+			return v, err
+		}
+		v.members = append(v.members, jmember{key: key, val: val})
+		d.skipSpace()
+		switch d.peek() {
+		case ',':
+			d.pos++
+		case '}':
+			d.pos++
+			return v, nil
+		default:
+			return v, errNotJSON
+		}
+	}
+}
+
+func (d *jdecoder) array() (jvalue, error) {
+	v := jvalue{kind: jsonArray}
+	d.pos++ // [
+	d.skipSpace()
+	if d.peek() == ']' {
+		d.pos++
+		return v, nil
+	}
+	for {
+		e, err := d.value()
+		if err != nil {
+			return v, err
+		}
+		v.elems = append(v.elems, e)
+		d.skipSpace()
+		switch d.peek() {
+		case ',':
+			d.pos++
+		case ']':
+			d.pos++
+			return v, nil
+		default:
+			return v, errNotJSON
+		}
+	}
+}
+
+// str reads a string token. Strings without escapes are the bytes
+// themselves; the rare escaped one is unquoted by encoding/json.
+func (d *jdecoder) str() (string, error) {
+	if d.peek() != '"' {
+		return "", errNotJSON
+	}
+	start, escaped := d.pos, false
+	for d.pos++; d.pos < len(d.doc); d.pos++ {
+		switch d.doc[d.pos] {
+		case '\\':
+			escaped = true
+			d.pos++
+		case '"':
+			d.pos++
+			if !escaped {
+				return string(d.doc[start+1 : d.pos-1]), nil
+			}
+			var s string
+			if err := json.Unmarshal(d.doc[start:d.pos], &s); err != nil {
+				return "", errNotJSON
+			}
+			return s, nil
+		}
+	}
+	return "", errNotJSON
+}
+
+func (d *jdecoder) literal() (jvalue, error) {
+	for _, lit := range [...]struct {
+		text string
+		kind jsonKind
+	}{{"true", jsonBool}, {"false", jsonBool}, {"null", jsonNull}} {
+		if len(d.doc)-d.pos >= len(lit.text) && string(d.doc[d.pos:d.pos+len(lit.text)]) == lit.text {
+			d.pos += len(lit.text)
+			return jvalue{kind: lit.kind, text: lit.text}, nil
+		}
+	}
+	return jvalue{}, errNotJSON
+}
+
+func (d *jdecoder) number() jvalue {
+	start := d.pos
+	for d.pos < len(d.doc) {
+		switch c := d.doc[d.pos]; {
+		case '0' <= c && c <= '9', c == '-', c == '+', c == '.', c == 'e', c == 'E':
+			d.pos++
+		default:
+			return jvalue{kind: jsonNumber, text: string(d.doc[start:d.pos])}
+		}
+	}
+	return jvalue{kind: jsonNumber, text: string(d.doc[start:d.pos])}
+}
+
+func (d *jdecoder) peek() byte {
+	if d.pos < len(d.doc) {
+		return d.doc[d.pos]
+	}
+	return 0
 }

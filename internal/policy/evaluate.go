@@ -174,6 +174,9 @@ func decide(req *Request, ps *Policies, ex *explanation) Decision {
 	if ps == nil {
 		ps = &Policies{}
 	}
+	if t, ok := checkSlots(ps); !ok {
+		return implicit(t)
+	}
 	e := evaluator{ec: newEvalCtx(req), ex: ex}
 	p := &req.Principal
 	scpOK := !p.Type.inAccount() || e.levels(ServiceControl, ps.ServiceControl)
@@ -198,6 +201,38 @@ func decide(req *Request, ps *Policies, ex *explanation) Decision {
 		return implicit(ServiceControl)
 	}
 	return e.decideAccount(ps, p, resourceAccount(ps, &e.ec))
+}
+
+// checkSlots verifies that every policy sits in a slot of its kind. A
+// policy without Principal in the resource slot would grant everyone, so a
+// mismatch is an evaluation error, and evaluation errors deny.
+func checkSlots(ps *Policies) (PolicyType, bool) {
+	noPrincipal := func(k Kind) bool { return k == Identity || k == Session }
+	withPrincipal := func(k Kind) bool { return k == Resource || k == Trust }
+	for _, slot := range [...]struct {
+		t    PolicyType
+		list []*Policy
+		ok   func(Kind) bool
+	}{
+		{IdentityBased, ps.Identity, noPrincipal},
+		{SessionPolicy, ps.Session, noPrincipal},
+		{PermissionsBoundary, []*Policy{ps.Boundary}, noPrincipal},
+		{ResourceBased, []*Policy{ps.Resource}, withPrincipal},
+	} {
+		for _, p := range slot.list {
+			if p != nil && !slot.ok(p.kind) {
+				return slot.t, false
+			}
+		}
+	}
+	for _, level := range ps.ServiceControl {
+		for _, p := range level {
+			if p != nil && !noPrincipal(p.kind) {
+				return ServiceControl, false
+			}
+		}
+	}
+	return 0, true
 }
 
 // decideAccount finishes §4.8 for a principal that belongs to an account.

@@ -2,8 +2,11 @@ package policy
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
+
+	"lambent/internal/errkind"
 )
 
 // Accounts and principals shared by the tests.
@@ -68,4 +71,12 @@ func ctx(kv ...string) map[string][]string {
 		m[strings.ToLower(kv[i])] = append(m[strings.ToLower(kv[i])], kv[i+1])
 	}
 	return m
+}
+
+// publicMessage returns the tenant-visible message of a classified error.
+func publicMessage(err error) string {
+	if e, ok := errkind.As(err); ok {
+		return e.Public
+	}
+	return fmt.Sprint(err)
 }

@@ -257,12 +257,3 @@ func asciiEqualFold(a, b string) bool {
 	}
 	return true
 }
-
-func asciiLower(s string) string {
-	for i := 0; i < len(s); i++ {
-		if 'A' <= s[i] && s[i] <= 'Z' {
-			return strings.ToLower(s)
-		}
-	}
-	return s
-}

@@ -1,10 +1,8 @@
 package policy
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
-	"unicode/utf8"
 )
 
 // The syntax stage turns bytes into a rawDoc: the document's shape checked
@@ -85,30 +83,30 @@ func shapeErr(format string, args ...any) error {
 // decodeDocument performs every syntax check. The error is the internal
 // cause; the public message is always msgSyntax.
 func decodeDocument(doc []byte) (*rawDoc, error) {
-	if !utf8.Valid(doc) {
-		return nil, shapeErr("document is not UTF-8")
-	}
-	top, err := decodeObject(doc, 0)
+	top, err := decodeJSON(doc)
 	if err != nil {
 		return nil, fmt.Errorf("decode document: %w", err)
 	}
+	if top.kind != jsonObject {
+		return nil, shapeErr("document is not an object")
+	}
 	d := &rawDoc{}
-	var stmts *member
-	for i := range top {
-		m := &top[i]
+	var stmts *jvalue
+	for i := range top.members {
+		m := &top.members[i]
 		switch m.key {
 		case "Version":
-			v, ok := decodeString(m.val)
-			if !ok || v != version2008 && v != version2012 {
+			if m.val.kind != jsonString || m.val.text != version2008 && m.val.text != version2012 {
 				return nil, shapeErr("bad Version")
 			}
-			d.version = v
+			d.version = m.val.text
 		case "Id":
-			if d.id, d.hasID = decodeString(m.val); !d.hasID {
+			if m.val.kind != jsonString {
 				return nil, shapeErr("Id is not a string")
 			}
+			d.id, d.hasID = m.val.text, true
 		case "Statement":
-			stmts = m
+			stmts = &m.val
 		default:
 			return nil, shapeErr("unknown top-level key %q", m.key)
 		}
@@ -116,22 +114,18 @@ func decodeDocument(doc []byte) (*rawDoc, error) {
 	if stmts == nil {
 		return nil, shapeErr("no Statement")
 	}
-	if d.statements, err = decodeStatements(*stmts); err != nil {
+	if d.statements, err = decodeStatements(stmts); err != nil {
 		return nil, err
 	}
 	return d, nil
 }
 
-func decodeStatements(m member) ([]rawStatement, error) {
-	var elems []member
-	switch kindOf(m.val) {
+func decodeStatements(v *jvalue) ([]rawStatement, error) {
+	elems := v.elems
+	switch v.kind {
 	case jsonObject:
-		elems = []member{m}
+		elems = []jvalue{*v}
 	case jsonArray:
-		var err error
-		if elems, err = decodeArray(m.val, m.off); err != nil {
-			return nil, fmt.Errorf("decode Statement: %w", err)
-		}
 	default:
 		return nil, shapeErr("Statement is neither object nor array")
 	}
@@ -139,25 +133,22 @@ func decodeStatements(m member) ([]rawStatement, error) {
 		return nil, shapeErr("empty Statement")
 	}
 	out := make([]rawStatement, len(elems))
-	for i, e := range elems {
-		if err := decodeStatement(e, &out[i]); err != nil {
+	for i := range elems {
+		if err := decodeStatement(&elems[i], &out[i]); err != nil {
 			return nil, fmt.Errorf("statement %d: %w", i, err)
 		}
 	}
 	return out, nil
 }
 
-func decodeStatement(e member, s *rawStatement) error {
-	if kindOf(e.val) != jsonObject {
+func decodeStatement(v *jvalue, s *rawStatement) error {
+	if v.kind != jsonObject {
 		return shapeErr("statement is not an object")
 	}
-	ms, err := decodeObject(e.val, e.off)
-	if err != nil {
-		return err
-	}
-	s.start, s.end = e.off, e.off+len(e.val)
+	s.start, s.end = v.off, v.end
 	hasEffect := false
-	for _, m := range ms {
+	for i := range v.members {
+		m := &v.members[i]
 		if err := s.setField(m); err != nil {
 			return err
 		}
@@ -176,33 +167,34 @@ func decodeStatement(e member, s *rawStatement) error {
 	return nil
 }
 
-func (s *rawStatement) setField(m member) error {
+func (s *rawStatement) setField(m *jmember) error {
 	var err error
-	var ok bool
+	v := &m.val
 	switch m.key {
 	case "Sid":
-		if s.sid, ok = decodeString(m.val); !ok {
+		if v.kind != jsonString {
 			return shapeErr("Sid is not a string")
 		}
-		s.hasSid = true
+		s.sid, s.hasSid = v.text, true
 	case "Effect":
-		if s.effect, ok = decodeString(m.val); !ok || !equalFoldEffect(s.effect) {
+		if v.kind != jsonString || !equalFoldEffect(v.text) {
 			return shapeErr("bad Effect")
 		}
+		s.effect = v.text
 	case "Action":
-		s.action, err = decodeList(m.val, false)
+		s.action, err = decodeList(v, false)
 	case "NotAction":
-		s.notAction, err = decodeList(m.val, false)
+		s.notAction, err = decodeList(v, false)
 	case "Resource":
-		s.resource, err = decodeList(m.val, true)
+		s.resource, err = decodeList(v, true)
 	case "NotResource":
-		s.notResource, err = decodeList(m.val, true)
+		s.notResource, err = decodeList(v, true)
 	case "Principal":
-		s.principal, err = decodePrincipal(m.val)
+		s.principal, err = decodePrincipal(v)
 	case "NotPrincipal":
-		s.notPrincipal, err = decodePrincipal(m.val)
+		s.notPrincipal, err = decodePrincipal(v)
 	case "Condition":
-		s.condition, err = decodeCondition(m.val)
+		s.condition, err = decodeCondition(v)
 		s.hasCondition = true
 	default:
 		return shapeErr("unknown statement key %q", m.key)
@@ -214,62 +206,51 @@ func (s *rawStatement) setField(m member) error {
 }
 
 func equalFoldEffect(e string) bool {
-	return len(e) == 5 && asciiEqualFold(e, "allow") || len(e) == 4 && asciiEqualFold(e, "deny")
+	return asciiEqualFold(e, "allow") || asciiEqualFold(e, "deny")
 }
 
 // decodeList reads a string or an array of strings (and of nulls, when
 // nullOK).
-func decodeList(raw json.RawMessage, nullOK bool) (*rawList, error) {
-	if s, ok := decodeString(raw); ok {
-		return &rawList{items: []rawItem{{s: s}}}, nil
-	}
-	if kindOf(raw) != jsonArray {
+func decodeList(v *jvalue, nullOK bool) (*rawList, error) {
+	switch v.kind {
+	case jsonString:
+		return &rawList{items: []rawItem{{s: v.text}}}, nil
+	case jsonArray:
+	default:
 		return nil, shapeErr("neither string nor array")
 	}
-	var elems []json.RawMessage
-	if err := json.Unmarshal(raw, &elems); err != nil {
-		return nil, fmt.Errorf("decode array: %w", err)
-	}
-	l := &rawList{items: make([]rawItem, 0, len(elems))}
-	for _, e := range elems {
-		if kindOf(e) == jsonNull && nullOK {
+	l := &rawList{items: make([]rawItem, 0, len(v.elems))}
+	for _, e := range v.elems {
+		switch {
+		case e.kind == jsonString:
+			l.items = append(l.items, rawItem{s: e.text})
+		case e.kind == jsonNull && nullOK:
 			l.items = append(l.items, rawItem{null: true})
-			continue
-		}
-		s, ok := decodeString(e)
-		if !ok {
+		default:
 			return nil, shapeErr("array element is not a string")
 		}
-		l.items = append(l.items, rawItem{s: s})
 	}
 	return l, nil
 }
 
-func decodePrincipal(raw json.RawMessage) (*rawPrincipal, error) {
-	if s, ok := decodeString(raw); ok {
-		if s != "*" {
-			return nil, shapeErr("principal string other than *")
-		}
+func decodePrincipal(v *jvalue) (*rawPrincipal, error) {
+	switch {
+	case v.kind == jsonString && v.text == "*":
 		return &rawPrincipal{star: true}, nil
-	}
-	if kindOf(raw) != jsonObject {
+	case v.kind != jsonObject:
 		return nil, shapeErr("principal is neither * nor object")
-	}
-	ms, err := decodeObject(raw, 0)
-	if err != nil {
-		return nil, err
-	}
-	if len(ms) == 0 {
+	case len(v.members) == 0:
 		return nil, shapeErr("empty principal")
 	}
 	p := &rawPrincipal{}
-	for _, m := range ms {
+	for i := range v.members {
+		m := &v.members[i]
 		switch m.key {
 		case "AWS", "Service", "Federated", "CanonicalUser":
 		default:
 			return nil, shapeErr("unknown principal type %q", m.key)
 		}
-		l, err := decodeList(m.val, false)
+		l, err := decodeList(&m.val, false)
 		if err != nil {
 			return nil, err
 		}
@@ -287,26 +268,20 @@ func decodePrincipal(raw json.RawMessage) (*rawPrincipal, error) {
 
 // decodeCondition reads the Condition block. An operator this engine does
 // not know is a syntax error unless its body is empty, which AWS accepts.
-func decodeCondition(raw json.RawMessage) ([]rawOperator, error) {
-	if kindOf(raw) != jsonObject {
+func decodeCondition(v *jvalue) ([]rawOperator, error) {
+	if v.kind != jsonObject {
 		return nil, shapeErr("Condition is not an object")
 	}
-	ops, err := decodeObject(raw, 0)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]rawOperator, 0, len(ops))
-	for _, op := range ops {
-		if kindOf(op.val) != jsonObject {
+	out := make([]rawOperator, 0, len(v.members))
+	for i := range v.members {
+		op := &v.members[i]
+		if op.val.kind != jsonObject {
 			return nil, shapeErr("operator %q body is not an object", op.key)
 		}
-		keys, err := decodeObject(op.val, 0)
-		if err != nil {
-			return nil, err
-		}
 		ro := rawOperator{name: op.key}
-		for _, k := range keys {
-			vals, err := decodeCondValues(k.val)
+		for j := range op.val.members {
+			k := &op.val.members[j]
+			vals, err := decodeCondValues(&k.val)
 			if err != nil {
 				return nil, fmt.Errorf("%s %s: %w", op.key, k.key, err)
 			}
@@ -320,18 +295,14 @@ func decodeCondition(raw json.RawMessage) ([]rawOperator, error) {
 	return out, nil
 }
 
-func decodeCondValues(raw json.RawMessage) ([]rawLiteral, error) {
-	if kindOf(raw) != jsonArray {
-		l, err := decodeLiteral(raw)
+func decodeCondValues(v *jvalue) ([]rawLiteral, error) {
+	if v.kind != jsonArray {
+		l, err := decodeLiteral(v)
 		return []rawLiteral{l}, err
 	}
-	var elems []json.RawMessage
-	if err := json.Unmarshal(raw, &elems); err != nil {
-		return nil, fmt.Errorf("decode values: %w", err)
-	}
-	out := make([]rawLiteral, 0, len(elems))
-	for _, e := range elems {
-		l, err := decodeLiteral(e)
+	out := make([]rawLiteral, 0, len(v.elems))
+	for i := range v.elems {
+		l, err := decodeLiteral(&v.elems[i])
 		if err != nil {
 			return nil, err
 		}
@@ -340,13 +311,10 @@ func decodeCondValues(raw json.RawMessage) ([]rawLiteral, error) {
 	return out, nil
 }
 
-func decodeLiteral(raw json.RawMessage) (rawLiteral, error) {
-	switch k := kindOf(raw); k {
-	case jsonString:
-		s, _ := decodeString(raw)
-		return rawLiteral{text: s, kind: k}, nil
-	case jsonBool, jsonNumber:
-		return rawLiteral{text: string(raw), kind: k}, nil
+func decodeLiteral(v *jvalue) (rawLiteral, error) {
+	switch v.kind {
+	case jsonString, jsonBool, jsonNumber:
+		return rawLiteral{text: v.text, kind: v.kind}, nil
 	}
 	return rawLiteral{}, shapeErr("condition value is not a string, boolean or number")
 }

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"lambent/internal/errkind"
@@ -227,7 +228,9 @@ func resourceRule(s *rawStatement, kind Kind) string {
 		if l == nil {
 			l = s.notResource
 		}
-		if l == nil || len(l.items) == 0 {
+		// A list of only nulls would leave a NotResource matching every
+		// resource; it counts as no resources.
+		if l == nil || !slices.ContainsFunc(l.items, func(it rawItem) bool { return !it.null }) {
 			return msgNoResources
 		}
 		return ""
