@@ -1,5 +1,6 @@
 // Package store is the persistence contract of Lambent. It is composed of
-// small role interfaces (Functions, Logs) that every backend implements: the
+// small role interfaces (Functions, Logs, Queue, EventInvokeConfigs) that
+// every backend implements: the
 // embedded SQLite default (store/sqlite) and, later, PostgreSQL. The shared
 // contract suite in store/storetest proves each backend against the same
 // tests.

@@ -33,7 +33,7 @@ func StartInProcessWith(t testing.TB, o Options, opts ...ServerOption) *Server {
 		o.DataDir = t.TempDir()
 	}
 	cfg := daemon.Config{
-		Listen: "127.0.0.1:0", DataDir: o.DataDir, Region: Region, AccountID: AccountID,
+		Listen: "127.0.0.1:0", MetricsListen: "127.0.0.1:0", DataDir: o.DataDir, Region: Region, AccountID: AccountID,
 		RootAccessKeyID: AccessKeyID, RootSecretAccessKey: SecretAccessKey,
 		AccountConcurrency: o.Concurrency, IdleTimeout: o.IdleTimeout, MaxLifetime: o.MaxLifetime, ShutdownTimeout: 30 * time.Second,
 		Logger: slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn})),
@@ -50,7 +50,7 @@ func StartInProcessWith(t testing.TB, o Options, opts ...ServerOption) *Server {
 	go func() { done <- d.Run(ctx) }()
 	<-d.Ready()
 	var once sync.Once
-	s := &Server{Endpoint: d.Endpoint(), DataDir: o.DataDir, stop: func() {
+	s := &Server{Endpoint: d.Endpoint(), MetricsURL: d.MetricsURL(), DataDir: o.DataDir, stop: func() {
 		once.Do(func() {
 			cancel()
 			if err := <-done; err != nil {

@@ -10,7 +10,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -24,7 +23,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 
-	"lambent/internal/daemon"
 	"lambent/internal/testenv"
 )
 
@@ -59,33 +57,7 @@ type Options struct {
 // StartInProcess runs daemon.New(cfg).Run in this process.
 func StartInProcess(t testing.TB, o Options) *Server {
 	t.Helper()
-	if o.DataDir == "" {
-		o.DataDir = t.TempDir()
-	}
-	d, err := daemon.New(daemon.Config{
-		Listen: "127.0.0.1:0", MetricsListen: "127.0.0.1:0", DataDir: o.DataDir, Region: Region, AccountID: AccountID,
-		RootAccessKeyID: AccessKeyID, RootSecretAccessKey: SecretAccessKey,
-		AccountConcurrency: o.Concurrency, IdleTimeout: o.IdleTimeout, MaxLifetime: o.MaxLifetime, ShutdownTimeout: 30 * time.Second,
-		Logger: slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn})),
-	})
-	if err != nil {
-		t.Fatalf("start server: %v", err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- d.Run(ctx) }()
-	<-d.Ready()
-	var once sync.Once
-	s := &Server{Endpoint: d.Endpoint(), MetricsURL: d.MetricsURL(), DataDir: o.DataDir, stop: func() {
-		once.Do(func() {
-			cancel()
-			if err := <-done; err != nil {
-				t.Errorf("server stopped with error: %v", err)
-			}
-		})
-	}}
-	t.Cleanup(s.Stop)
-	return s
+	return StartInProcessWith(t, o)
 }
 
 type testWriter struct{ t testing.TB }
