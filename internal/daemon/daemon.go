@@ -104,7 +104,7 @@ func (d *Daemon) build() error {
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	d.logw = logs.NewWriter(d.db, cfg.Logger, logs.WriterConfig{})
+	d.logw = logs.NewWriter(d.db, cfg.Logger, logs.WriterConfig{FlushInterval: time.Second})
 	catalog := runtimes.NewCatalog(systemLookPath)
 	runtimeDir := filepath.Join(runDir, "runtime")
 	if err := runtimes.WriteFiles(runtimeDir); err != nil {

@@ -35,6 +35,12 @@ type environment struct {
 	// ctx ends when the runtime process exits.
 	ctx context.Context
 
+	// peak caches the sandbox's peak-memory figure, read at most every
+	// peakRefresh: reading a memory cgroup is not free on the hot path.
+	// Used by the one invocation running in the environment only.
+	peak   int64
+	peakAt time.Time
+
 	tailMu sync.Mutex
 	tail   *tailBuffer // non-nil while an invocation with LogType=Tail runs
 }
@@ -217,4 +223,16 @@ func exitReason(err error) (errType, message string) {
 		return "Runtime.OutOfMemory", "Runtime exited with error: signal: killed (out of memory)"
 	}
 	return "Runtime.ExitError", exitMessage(err)
+}
+
+// peakRefresh bounds how stale the Max Memory Used of a REPORT line may be.
+const peakRefresh = 100 * time.Millisecond
+
+// peakMemory returns the environment's peak memory use; fresh is set when
+// the invocation ended abnormally, so its figure is always read anew.
+func (e *environment) peakMemory(now time.Time, fresh bool) int64 {
+	if fresh || e.peakAt.IsZero() || now.Sub(e.peakAt) >= peakRefresh {
+		e.peak, e.peakAt = e.sb.PeakMemoryBytes(), now
+	}
+	return e.peak
 }

@@ -54,7 +54,7 @@ func (m *Manager) execute(e *environment, t Target, req Request, cold bool) (*Re
 		init = e.initDur
 	}
 	e.emit(end, endLine(req.RequestID))
-	e.emit(end, reportLine(req.RequestID, end.Sub(start), d.MemoryMB, e.sb.PeakMemoryBytes(), init, status, errType))
+	e.emit(end, reportLine(req.RequestID, end.Sub(start), d.MemoryMB, e.peakMemory(end, err != nil), init, status, errType))
 
 	e.tailMu.Lock()
 	e.tail = nil

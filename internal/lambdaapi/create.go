@@ -61,6 +61,11 @@ func (a *API) createFunction(c *call) error {
 	if err != nil {
 		return err
 	}
+	if in.DeadLetterConfig != nil {
+		if err := a.checkDeadLetterTarget(c, name, in.DeadLetterConfig.TargetArn); err != nil {
+			return err
+		}
+	}
 	if err := a.storeCode(&cfg, in.Code); err != nil {
 		return err
 	}

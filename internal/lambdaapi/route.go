@@ -71,7 +71,7 @@ func matchFunctions(m string, rest []string, r *http.Request) (route, error) {
 	case 1:
 		switch m {
 		case http.MethodPost:
-			return route{op: "CreateFunction", handle: withDeadLetterCheck((*API).createFunction, true)}, nil
+			return route{op: "CreateFunction", handle: (*API).createFunction}, nil
 		case http.MethodGet:
 			return route{op: "ListFunctions", handle: (*API).listFunctions}, nil
 		}
@@ -92,7 +92,7 @@ func matchFunctions(m string, rest []string, r *http.Request) (route, error) {
 			return route{op: "GetFunctionConfiguration", function: fn, handle: (*API).getFunctionConfiguration}, nil
 		case rest[2] == "configuration" && m == http.MethodPut:
 			return route{op: "UpdateFunctionConfiguration", function: fn,
-				handle: withDeadLetterCheck((*API).updateFunctionConfiguration, false)}, nil
+				handle: (*API).updateFunctionConfiguration}, nil
 		case rest[2] == "code" && m == http.MethodPut:
 			return route{op: "UpdateFunctionCode", function: fn, handle: (*API).updateFunctionCode}, nil
 		case rest[2] == "versions" && m == http.MethodPost:

@@ -35,6 +35,11 @@ func (a *API) updateFunctionConfiguration(c *call) error {
 	if err := unsupported(in.Layers, in.VpcConfig); err != nil {
 		return err
 	}
+	if in.DeadLetterConfig != nil {
+		if err := a.checkDeadLetterTarget(c, t.name, in.DeadLetterConfig.TargetArn); err != nil {
+			return err
+		}
+	}
 	if in.Runtime != nil {
 		if _, err := a.cfg.Runtimes.Lookup(*in.Runtime); err != nil {
 			return err
