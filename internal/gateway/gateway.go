@@ -8,6 +8,7 @@
 package gateway
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -99,7 +100,7 @@ func (g *Gateway) serveAPI(w http.ResponseWriter, r *http.Request) {
 	switch which {
 	case apiLogs:
 		r.Header.Set("X-Lambent-Request-Id", requestID)
-		r.Body = io.NopCloser(strings.NewReader(string(body)))
+		r.Body = io.NopCloser(bytes.NewReader(body))
 		r.ContentLength = int64(len(body))
 		g.cfg.Logs.ServeHTTP(w, r)
 	default:
