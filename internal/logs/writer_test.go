@@ -320,7 +320,9 @@ func TestBacklogBoundDrops(t *testing.T) {
 }
 
 func TestAppendDoesNotBlockOnSlowStore(t *testing.T) {
-	entered := make(chan struct{})
+	// Buffered: the flusher's non-blocking send must not be lost when this
+	// goroutine is not yet waiting for it.
+	entered := make(chan struct{}, 1)
 	release := make(chan struct{})
 	st := &fakeLogs{appendFn: func(ctx context.Context, _ []store.LogEvent) error {
 		select {
