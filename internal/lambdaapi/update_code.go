@@ -41,27 +41,9 @@ func (a *API) updateFunctionCode(c *call) error {
 		}
 		return a.respondUpdated(c, t, in.Publish, nil, cfg)
 	}
-	f, err := a.cfg.Functions.UpdateFunction(c.r.Context(), c.acct(), t.name, store.LatestVersion, func(f *store.Function) error {
-		cfg, err := function.Decode(f.Config)
-		if err != nil {
-			return err
-		}
-		if err := checkRevision(in.RevisionId, f.RevisionID); err != nil {
-			return err
-		}
-		if err := checkUpdatable(cfg, t.arn); err != nil {
-			return err
-		}
+	f, cfg, err := a.updateLatest(c, t, in.RevisionId, func(cfg *function.Config) {
 		cfg.CodeDigest, cfg.CodeSha256, cfg.CodeSize = staged.CodeDigest, staged.CodeSha256, staged.CodeSize
-		a.beginUpdate(f, cfg)
-		return nil
 	})
-	a.cache.forget(c.acct(), t.name)
-	if err != nil {
-		return notFoundAs(err, t.arn)
-	}
-	a.startPrepare(c.acct(), t.name, store.LatestVersion)
-	cfg, err := function.Decode(f.Config)
 	if err != nil {
 		return err
 	}
@@ -113,4 +95,35 @@ func notFoundAs(err error, fnARN string) error {
 		return errkind.Wrap(errkind.NotFound, "Function not found: "+fnARN, err)
 	}
 	return err
+}
+
+// updateLatest applies change to $LATEST in one transaction — after the
+// RevisionId guard and the state checks — marks the update in progress,
+// and starts its preparation.
+func (a *API) updateLatest(c *call, t target, revision string, change func(*function.Config)) (*store.Function, *function.Config, error) {
+	f, err := a.cfg.Functions.UpdateFunction(c.r.Context(), c.acct(), t.name, store.LatestVersion, func(f *store.Function) error {
+		cfg, err := function.Decode(f.Config)
+		if err != nil {
+			return err
+		}
+		if err := checkRevision(revision, f.RevisionID); err != nil {
+			return err
+		}
+		if err := checkUpdatable(cfg, t.arn); err != nil {
+			return err
+		}
+		change(cfg)
+		a.beginUpdate(f, cfg)
+		return nil
+	})
+	a.cache.forget(c.acct(), t.name)
+	if err != nil {
+		return nil, nil, notFoundAs(err, t.arn)
+	}
+	a.startPrepare(c.acct(), t.name, store.LatestVersion)
+	cfg, err := function.Decode(f.Config)
+	if err != nil {
+		return nil, nil, err
+	}
+	return f, cfg, nil
 }

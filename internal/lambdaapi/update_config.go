@@ -2,7 +2,6 @@ package lambdaapi
 
 import (
 	"lambent/internal/function"
-	"lambent/internal/store"
 )
 
 type updateFunctionConfigurationInput struct {
@@ -45,27 +44,7 @@ func (a *API) updateFunctionConfiguration(c *call) error {
 			return err
 		}
 	}
-	f, err := a.cfg.Functions.UpdateFunction(c.r.Context(), c.acct(), t.name, store.LatestVersion, func(f *store.Function) error {
-		cfg, err := function.Decode(f.Config)
-		if err != nil {
-			return err
-		}
-		if err := checkRevision(in.RevisionId, f.RevisionID); err != nil {
-			return err
-		}
-		if err := checkUpdatable(cfg, t.arn); err != nil {
-			return err
-		}
-		set.ApplyTo(cfg)
-		a.beginUpdate(f, cfg)
-		return nil
-	})
-	a.cache.forget(c.acct(), t.name)
-	if err != nil {
-		return notFoundAs(err, t.arn)
-	}
-	a.startPrepare(c.acct(), t.name, store.LatestVersion)
-	cfg, err := function.Decode(f.Config)
+	f, cfg, err := a.updateLatest(c, t, in.RevisionId, set.ApplyTo)
 	if err != nil {
 		return err
 	}
