@@ -31,16 +31,7 @@ type createLogGroupInput struct {
 // createLogGroup serves CreateLogGroup.
 func (h *Handler) createLogGroup(c *call, body []byte) (any, error) {
 	var in createLogGroupInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	if in.LogGroupName == "" {
-		return nil, required("logGroupName")
-	}
-	if err := checkGroupName("logGroupName", in.LogGroupName); err != nil {
-		return nil, err
-	}
-	if err := h.authorize(c, h.groupARN(c, in.LogGroupName)); err != nil {
+	if err := h.groupRequest(c, body, &in, &in.LogGroupName); err != nil {
 		return nil, err
 	}
 	creator, ok := h.cfg.Logs.(logCreator)

@@ -7,16 +7,7 @@ type deleteLogGroupInput struct {
 // deleteLogGroup serves DeleteLogGroup.
 func (h *Handler) deleteLogGroup(c *call, body []byte) (any, error) {
 	var in deleteLogGroupInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	if in.LogGroupName == "" {
-		return nil, required("logGroupName")
-	}
-	if err := checkGroupName("logGroupName", in.LogGroupName); err != nil {
-		return nil, err
-	}
-	if err := h.authorize(c, h.groupARN(c, in.LogGroupName)); err != nil {
+	if err := h.groupRequest(c, body, &in, &in.LogGroupName); err != nil {
 		return nil, err
 	}
 	exists, err := h.groupExists(c, in.LogGroupName)
@@ -30,4 +21,19 @@ func (h *Handler) deleteLogGroup(c *call, body []byte) (any, error) {
 		return nil, storeError("delete log group", err, errGroupNotFound)
 	}
 	return struct{}{}, nil
+}
+
+// groupRequest decodes a request naming one log group into in, validates
+// the name it stored in *group and authorises the call on the group.
+func (h *Handler) groupRequest(c *call, body []byte, in any, group *string) error {
+	if err := decode(body, in); err != nil {
+		return err
+	}
+	if *group == "" {
+		return required("logGroupName")
+	}
+	if err := checkGroupName("logGroupName", *group); err != nil {
+		return err
+	}
+	return h.authorize(c, h.groupARN(c, *group))
 }
