@@ -8,6 +8,8 @@ import (
 	"sync"
 
 	"golang.org/x/sys/unix"
+
+	"lambent/internal/sandbox/sandboxinit"
 )
 
 // spawner runs process starts on one goroutine locked to its OS thread for
@@ -93,7 +95,7 @@ func listenOnThread(pidfd int, addr string) (ln net.Listener, clean bool, err er
 	if err := unix.Setns(pidfd, unix.CLONE_NEWNET); err != nil {
 		return nil, true, fmt.Errorf("enter environment network namespace: %w", err)
 	}
-	if err = loopbackUp(); err == nil {
+	if err = sandboxinit.LoopbackUp(); err == nil {
 		ln, err = net.Listen("tcp", addr)
 	}
 	if serr := unix.Setns(host, unix.CLONE_NEWNET); serr != nil {
@@ -106,22 +108,4 @@ func listenOnThread(pidfd int, addr string) (ln net.Listener, clean bool, err er
 		return nil, true, fmt.Errorf("listen inside environment: %w", err)
 	}
 	return ln, true, nil
-}
-
-// loopbackUp sets IFF_UP on lo of the calling thread's network namespace.
-func loopbackUp() error {
-	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
-	if err != nil {
-		return err
-	}
-	defer unix.Close(fd)
-	ifr, err := unix.NewIfreq("lo")
-	if err != nil {
-		return err
-	}
-	if err := unix.IoctlIfreq(fd, unix.SIOCGIFFLAGS, ifr); err != nil {
-		return err
-	}
-	ifr.SetUint16(ifr.Uint16() | unix.IFF_UP)
-	return unix.IoctlIfreq(fd, unix.SIOCSIFFLAGS, ifr)
 }

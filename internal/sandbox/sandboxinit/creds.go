@@ -61,8 +61,10 @@ func lastCap() (int, error) {
 	return n, nil
 }
 
-// loopbackUp sets IFF_UP on lo of the environment's network namespace.
-func loopbackUp() error {
+// LoopbackUp sets IFF_UP on lo of the calling thread's network namespace.
+// The init calls it inside the environment; the parent calls it too, from
+// a thread it moved into the environment's namespace to listen there.
+func LoopbackUp() error {
 	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
 		return err

@@ -192,7 +192,7 @@ func setup(c *Config) error {
 	if err := unix.Sethostname([]byte(c.Hostname)); err != nil {
 		return fmt.Errorf("set hostname: %w", err)
 	}
-	if err := loopbackUp(); err != nil {
+	if err := LoopbackUp(); err != nil {
 		return fmt.Errorf("bring lo up: %w", err)
 	}
 	if err := setRlimits(c.NoFile); err != nil {
