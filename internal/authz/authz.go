@@ -9,18 +9,74 @@ package authz
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"lambent/internal/account"
 	"lambent/internal/errkind"
+)
+
+// Principal types, as aws:PrincipalType names them.
+const (
+	TypeAccount     = "Account" // an account's root user
+	TypeUser        = "User"
+	TypeAssumedRole = "AssumedRole"
 )
 
 // Principal is an authenticated caller.
 type Principal struct {
 	Account     account.ID
 	ARN         string // arn:aws:iam::ACCT:root, …:user/NAME, arn:aws:sts::ACCT:assumed-role/ROLE/SESSION
-	UserID      string
+	UserID      string // account ID, AIDA…, or AROA…:SESSION
 	AccessKeyID string
 	IsRoot      bool
+	Type        string // TypeAccount, TypeUser or TypeAssumedRole
+	// Name is the IAM user's or the role's name ("" for root).
+	Name string
+	// Session is set for temporary credentials (AssumeRole,
+	// GetSessionToken), nil for long-term keys.
+	Session *Session
+}
+
+// Session describes the temporary credentials a principal signed with.
+type Session struct {
+	Name    string // RoleSessionName; "" for GetSessionToken
+	RoleARN string // arn:aws:iam::ACCT:role/PATH/NAME; "" for GetSessionToken
+	RoleID  string // AROA…
+	Issued  time.Time
+	Expires time.Time
+	// Policy is the inline session policy passed to AssumeRole ("" if none)
+	// and PolicyARNs the managed session policies.
+	Policy     string
+	PolicyARNs []string
+	// Chained is true when the session was created with role-session
+	// credentials (role chaining).
+	Chained        bool
+	SourceIdentity string
+	// SourceFunctionARN is the function whose execution role this session
+	// is; requests carry it as lambda:SourceFunctionArn.
+	SourceFunctionARN string
+}
+
+// RequestInfo is what the front door knows about a request's transport;
+// it fills the global condition keys.
+type RequestInfo struct {
+	SourceIP        string
+	SecureTransport bool
+	Region          string
+	Time            time.Time
+}
+
+type requestInfoKey struct{}
+
+// WithRequestInfo returns ctx carrying ri.
+func WithRequestInfo(ctx context.Context, ri RequestInfo) context.Context {
+	return context.WithValue(ctx, requestInfoKey{}, ri)
+}
+
+// RequestInfoFrom returns the request information the gateway recorded.
+func RequestInfoFrom(ctx context.Context) (RequestInfo, bool) {
+	ri, ok := ctx.Value(requestInfoKey{}).(RequestInfo)
+	return ri, ok
 }
 
 // Request is one authorisation question.

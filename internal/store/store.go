@@ -1,5 +1,6 @@
 // Package store is the persistence contract of Lambent. It is composed of
-// small role interfaces (Functions, Logs, Queue, EventInvokeConfigs) that
+// small role interfaces (Functions, Logs, Queue, EventInvokeConfigs, IAM,
+// Accounts) that
 // every backend implements: the
 // embedded SQLite default (store/sqlite) and, later, PostgreSQL. The shared
 // contract suite in store/storetest proves each backend against the same
@@ -149,6 +150,8 @@ type Store interface {
 	Queue
 	QueueAdmin
 	EventInvokeConfigs
+	IAM
+	Accounts
 	// Close releases the backend's resources.
 	Close() error
 }
