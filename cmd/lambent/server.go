@@ -26,6 +26,8 @@ func runServer(args []string) error {
 	fs.DurationVar(&cfg.AsyncRetryDelay, "async-retry-delay", 0,
 		"wait before the first retry of a failed Event invocation; the second waits twice as long (default 1m)")
 	fs.StringVar(&cfg.Sandbox, "sandbox", "", "execution environments: linux (isolated; needs root) or process (no isolation) (default linux when root, else process)")
+	fs.StringVar(&cfg.SandboxEgress, "sandbox-egress", "nat",
+		"functions' network access under the linux sandbox: nat (outbound through NAT; a function tagged lambent:egress=none gets none) or none")
 	level := fs.String("log-level", "info", "log level: debug, info, warn, error")
 	_ = fs.Parse(args)
 

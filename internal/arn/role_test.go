@@ -38,3 +38,25 @@ func TestValidateRoleARN(t *testing.T) {
 		})
 	}
 }
+
+func TestParseRole(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want RoleRef
+		ok   bool
+	}{
+		{"arn:aws:iam::123456789012:role/r1", RoleRef{"aws", "123456789012", "/", "r1"}, true},
+		{"arn:aws:iam::123456789012:role/service-role/a/r1", RoleRef{"aws", "123456789012", "/service-role/a/", "r1"}, true},
+		{"arn:aws:iam::123456789012:role/", RoleRef{}, false},
+		{"arn:aws:iam::123456789012:role/path/", RoleRef{}, false},
+		{"arn:aws:iam::123456789012:user/r1", RoleRef{}, false},
+		{"arn:aws:iam:us-east-1:123456789012:role/r1", RoleRef{}, false},
+		{"arn:aws:iam::aws:role/r1", RoleRef{}, false},
+		{"nothing-valid-in-here", RoleRef{}, false},
+	} {
+		got, ok := ParseRole(tt.in)
+		if ok != tt.ok || got != tt.want {
+			t.Errorf("ParseRole(%q) = %+v, %v; want %+v, %v", tt.in, got, ok, tt.want, tt.ok)
+		}
+	}
+}

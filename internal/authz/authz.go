@@ -55,6 +55,9 @@ type Session struct {
 	// SourceFunctionARN is the function whose execution role this session
 	// is; requests carry it as lambda:SourceFunctionArn.
 	SourceFunctionARN string
+	// Tags are the session tags; they override the role's tags in
+	// aws:PrincipalTag/*.
+	Tags map[string]string
 }
 
 // RequestInfo is what the front door knows about a request's transport;

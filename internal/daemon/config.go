@@ -58,6 +58,12 @@ type Config struct {
 	// isolation; development only). Empty means linux when running as
 	// root and process, with a loud warning, otherwise.
 	Sandbox string
+	// SandboxEgress is the functions' outbound network access under the
+	// linux sandbox: "nat" (the default: a veth, NAT to the uplinks, and
+	// Lambent's API on the gateway address; a function tagged
+	// lambent:egress=none still gets none) or "none" (no function gets
+	// any network besides lo).
+	SandboxEgress string
 
 	Logger *slog.Logger
 	// Out receives the one-time credentials banner (default: discarded).
@@ -103,6 +109,13 @@ func (c *Config) Validate() error {
 	default:
 		return fmt.Errorf("sandbox must be %s or %s", SandboxLinux, SandboxProcess)
 	}
+	switch c.SandboxEgress {
+	case "":
+		c.SandboxEgress = EgressNAT
+	case EgressNAT, EgressNone:
+	default:
+		return fmt.Errorf("sandbox egress must be %s or %s", EgressNAT, EgressNone)
+	}
 	if c.ShutdownTimeout <= 0 {
 		c.ShutdownTimeout = 60 * time.Second
 	}
@@ -122,6 +135,12 @@ func (c *Config) Validate() error {
 const (
 	SandboxLinux   = "linux"
 	SandboxProcess = "process"
+)
+
+// The egress modes Config.SandboxEgress names.
+const (
+	EgressNAT  = "nat"
+	EgressNone = "none"
 )
 
 // validRegion accepts region names of the shape the Lambda model's

@@ -1,7 +1,6 @@
 package daemon
 
 import (
-	"context"
 	"crypto/rand"
 	"encoding/json"
 	"errors"
@@ -9,11 +8,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-
-	"lambent/internal/account"
-	"lambent/internal/authz"
-	"lambent/internal/errkind"
-	"lambent/internal/sigv4"
 )
 
 // rootCredentials are the bootstrap account's root access key.
@@ -76,26 +70,4 @@ func writeSecretJSON(path string, v any) error {
 		return err
 	}
 	return os.Rename(tmp, path)
-}
-
-// credentialSource resolves the access keys the server knows. Until IAM
-// users exist, that is the bootstrap account's root key.
-type credentialSource struct {
-	keys map[string]sigv4.Credential
-}
-
-func newCredentialSource(acct account.ID, rc rootCredentials) *credentialSource {
-	p := &authz.Principal{Account: acct, ARN: "arn:aws:iam::" + string(acct) + ":root", UserID: string(acct),
-		AccessKeyID: rc.AccessKeyID, IsRoot: true}
-	return &credentialSource{keys: map[string]sigv4.Credential{
-		rc.AccessKeyID: {AccessKeyID: rc.AccessKeyID, SecretAccessKey: rc.SecretAccessKey, Subject: p},
-	}}
-}
-
-func (s *credentialSource) LookupAccessKey(_ context.Context, id, _ string) (sigv4.Credential, error) {
-	c, ok := s.keys[id]
-	if !ok {
-		return sigv4.Credential{}, errkind.New(errkind.NotFound, "unknown access key")
-	}
-	return c, nil
 }

@@ -16,7 +16,6 @@ import (
 
 	"lambent/internal/account"
 	"lambent/internal/artifact"
-	"lambent/internal/authz"
 	"lambent/internal/clock"
 	"lambent/internal/gateway"
 	"lambent/internal/invoke"
@@ -47,6 +46,11 @@ type Daemon struct {
 	ready chan struct{}
 	// closeSandbox releases the sandbox tier's host resources.
 	closeSandbox func() error
+	// gwln serves the API on the linux sandbox's gateway address, for
+	// functions (egress.go); nil without egress. isolatedNet is set under
+	// the linux sandbox, whose functions do not share the host's network.
+	gwln        net.Listener
+	isolatedNet bool
 }
 
 // New builds the server and binds its listener; Run serves.
@@ -95,6 +99,10 @@ func (d *Daemon) build() error {
 	if err != nil {
 		return err
 	}
+	id, err := buildIdentity(context.Background(), d.db, clk, cfg.Logger, cfg.Region, masterKey, acct, rc)
+	if err != nil {
+		return err
+	}
 	if d.ln, err = net.Listen("tcp", cfg.Listen); err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Listen, err)
 	}
@@ -121,7 +129,9 @@ func (d *Daemon) build() error {
 	}
 	d.inv, err = invoke.New(invoke.Config{
 		Sandbox: sb, Runtimes: catalog, Code: code, Logs: d.logw, Clock: clk, Logger: cfg.Logger,
-		Metrics: invoke.NewMetrics(reg), Region: cfg.Region, RuntimeDir: runtimeDir, Endpoint: d.Endpoint(),
+		Metrics: invoke.NewMetrics(reg), Region: cfg.Region, RuntimeDir: runtimeDir,
+		Endpoint: d.environmentEndpoint(), FunctionTags: d.functionTags,
+		Credentials:        executionRoles{id.sts},
 		AccountConcurrency: cfg.AccountConcurrency, IdleTimeout: cfg.IdleTimeout, MaxLifetime: cfg.MaxLifetime,
 	})
 	if err != nil {
@@ -133,19 +143,21 @@ func (d *Daemon) build() error {
 	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Name: "lambent_environments", Help: "Execution environments that exist now, idle or busy."},
 		func() float64 { return float64(d.inv.Environments()) }))
-	authorizer := authz.RootOnly{}
+	authorizer := id.authz
 	codeURLs := lambdaapi.NewCodeURLSigner(masterKey, d.Endpoint(), clk, blobs)
 	d.api, err = lambdaapi.New(lambdaapi.Config{
 		Region: cfg.Region, Functions: d.db, Artifacts: blobs, Code: code, Runtimes: catalog, Invoker: d.inv, Events: d.q, EventConfigs: d.db, FailedEvents: d.db,
 		Authorizer: authorizer, Clock: clk, Logger: cfg.Logger, CodeURLs: codeURLs, Limits: limits,
+		Policies: d.db, Roles: id.iam,
 		AccountConcurrency: concurrencyOrDefault(cfg.AccountConcurrency),
 	})
 	if err != nil {
 		return err
 	}
 	logsHandler := logsapi.NewHandler(logsapi.Config{Region: cfg.Region, Logs: d.db, Authorizer: authorizer, Logger: cfg.Logger, Clock: clk})
-	verifier := sigv4.NewVerifier(sigv4.Config{Credentials: newCredentialSource(acct, rc), Clock: clk})
-	gw, err := gateway.New(gateway.Config{Verifier: verifier, Lambda: d.api, Logs: logsHandler, Code: codeURLs, Logger: cfg.Logger})
+	verifier := sigv4.NewVerifier(sigv4.Config{Credentials: id.authn, Clock: clk})
+	gw, err := gateway.New(gateway.Config{Verifier: verifier, Lambda: d.api, Logs: logsHandler, Code: codeURLs, Logger: cfg.Logger,
+		IAM: id.iamAPI, STS: id.stsAPI, Organizations: id.orgsAPI})
 	if err != nil {
 		return err
 	}
@@ -153,7 +165,22 @@ func (d *Daemon) build() error {
 	if err := d.listenMetrics(reg); err != nil {
 		return err
 	}
-	return d.api.ResumePending(context.Background(), acct)
+	return d.resumePending(context.Background())
+}
+
+// resumePending finishes function preparations a previous run left
+// pending, in every account.
+func (d *Daemon) resumePending(ctx context.Context) error {
+	accts, err := d.db.ListAccounts(ctx)
+	if err != nil {
+		return fmt.Errorf("list accounts: %w", err)
+	}
+	for _, a := range accts {
+		if err := d.api.ResumePending(ctx, a.ID); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func concurrencyOrDefault(n int) int {
@@ -172,6 +199,9 @@ func (d *Daemon) Run(ctx context.Context) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- d.srv.Serve(d.ln) }()
+	if d.gwln != nil {
+		go func() { _ = d.srv.Serve(d.gwln) }()
+	}
 	if d.mln != nil {
 		go func() { _ = d.msrv.Serve(d.mln) }()
 	}
@@ -216,6 +246,9 @@ func (d *Daemon) closeStores() {
 	}
 	if d.ln != nil {
 		_ = d.ln.Close()
+	}
+	if d.gwln != nil {
+		_ = d.gwln.Close()
 	}
 	if d.mln != nil {
 		_ = d.mln.Close()
@@ -262,11 +295,14 @@ func (d *Daemon) newLinuxSandbox(dir string) (sandbox.Sandbox, error) {
 	} else if n > 0 {
 		log.Info("removed leftover execution environments of a previous run", "count", n)
 	}
-	sb, err := linux.New(linux.Config{Dir: dir, Logger: log})
+	sb, err := linux.New(linux.Config{Dir: dir, Logger: log, Egress: linux.Egress(d.cfg.SandboxEgress)})
 	if err != nil {
 		return nil, fmt.Errorf("create linux sandbox (use --sandbox process to run without isolation): %w", err)
 	}
 	d.closeSandbox = sb.Close
+	if err := d.listenGateway(sb); err != nil {
+		return nil, err
+	}
 	log.Info("execution environments use the linux sandbox; the host's /usr, /lib and /bin are bound read-only " +
 		"into each (development root file system)")
 	return sb, nil

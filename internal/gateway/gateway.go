@@ -14,6 +14,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -32,6 +33,13 @@ type lambdaServer interface {
 	Serve(w http.ResponseWriter, r *http.Request, body []byte, requestID string)
 }
 
+// apiServer serves one API family and words its own errors, for failures
+// the gateway meets before the request reaches it (a bad signature).
+type apiServer interface {
+	Serve(w http.ResponseWriter, r *http.Request, body []byte, requestID string)
+	WriteError(w http.ResponseWriter, requestID string, err error)
+}
+
 // verifier is the subset of sigv4.Verifier the gateway uses.
 type verifier interface {
 	Verify(ctx context.Context, req *sigv4.Request, service string) (*sigv4.Result, error)
@@ -43,7 +51,12 @@ type Config struct {
 	Lambda   lambdaServer
 	Logs     http.Handler
 	Code     http.Handler
-	Logger   *slog.Logger
+	// IAM and STS speak the Query protocol on POST /, told apart by the
+	// signing name of the credential scope; Organizations speaks JSON 1.1.
+	IAM           apiServer
+	STS           apiServer
+	Organizations apiServer
+	Logger        *slog.Logger
 }
 
 // Gateway is the root HTTP handler.
@@ -51,7 +64,8 @@ type Gateway struct{ cfg Config }
 
 // New returns the gateway.
 func New(cfg Config) (*Gateway, error) {
-	if cfg.Verifier == nil || cfg.Lambda == nil || cfg.Logs == nil || cfg.Code == nil || cfg.Logger == nil {
+	if cfg.Verifier == nil || cfg.Lambda == nil || cfg.Logs == nil || cfg.Code == nil || cfg.Logger == nil ||
+		cfg.IAM == nil || cfg.STS == nil || cfg.Organizations == nil {
 		return nil, errors.New("gateway: missing dependency")
 	}
 	return &Gateway{cfg: cfg}, nil
@@ -63,6 +77,9 @@ type api int
 const (
 	apiLambda api = iota
 	apiLogs
+	apiIAM
+	apiSTS
+	apiOrganizations
 )
 
 func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -96,24 +113,71 @@ func (g *Gateway) serveAPI(w http.ResponseWriter, r *http.Request) {
 		g.fail(w, which, requestID, errors.New("credential without a principal"))
 		return
 	}
-	r = r.WithContext(authz.WithPrincipal(r.Context(), p))
+	ctx := authz.WithPrincipal(r.Context(), p)
+	r = r.WithContext(authz.WithRequestInfo(ctx, requestInfo(r, res.Region)))
 	switch which {
 	case apiLogs:
 		r.Header.Set("X-Lambent-Request-Id", requestID)
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		r.ContentLength = int64(len(body))
 		g.cfg.Logs.ServeHTTP(w, r)
+	case apiIAM:
+		g.cfg.IAM.Serve(w, r, body, requestID)
+	case apiSTS:
+		g.cfg.STS.Serve(w, r, body, requestID)
+	case apiOrganizations:
+		g.cfg.Organizations.Serve(w, r, body, requestID)
 	default:
 		g.cfg.Lambda.Serve(w, r, body, requestID)
 	}
 }
 
-// classify picks the API and its SigV4 signing name.
+// requestInfo records the transport facts behind aws:SourceIp,
+// aws:SecureTransport and aws:RequestedRegion.
+func requestInfo(r *http.Request, region string) authz.RequestInfo {
+	ip := r.RemoteAddr
+	if host, _, err := net.SplitHostPort(ip); err == nil {
+		ip = host
+	}
+	return authz.RequestInfo{SourceIP: ip, SecureTransport: r.TLS != nil, Region: region}
+}
+
+// classify picks the API and its SigV4 signing name. JSON 1.1 APIs name
+// themselves in X-Amz-Target; Query APIs (POST / with a form, or GET /
+// with Action=) are told apart by the credential scope's service.
 func classify(r *http.Request) (api, string) {
-	if strings.HasPrefix(r.Header.Get("X-Amz-Target"), "Logs_20140328.") {
+	target := r.Header.Get("X-Amz-Target")
+	switch {
+	case strings.HasPrefix(target, "Logs_20140328."):
 		return apiLogs, "logs"
+	case strings.HasPrefix(target, "AWSOrganizationsV20161128."):
+		return apiOrganizations, "organizations"
+	case r.URL.Path == "/" && target == "":
+		if scopeService(r) == "sts" {
+			return apiSTS, "sts"
+		}
+		return apiIAM, "iam"
 	}
 	return apiLambda, "lambda"
+}
+
+// scopeService returns the service of the request's credential scope, from
+// the Authorization header or a presigned X-Amz-Credential.
+func scopeService(r *http.Request) string {
+	cred := r.URL.Query().Get("X-Amz-Credential")
+	if auth := r.Header.Get("Authorization"); auth != "" {
+		if i := strings.Index(auth, "Credential="); i >= 0 {
+			cred = auth[i+len("Credential="):]
+			if j := strings.IndexAny(cred, ", "); j >= 0 {
+				cred = cred[:j]
+			}
+		}
+	}
+	parts := strings.Split(cred, "/")
+	if len(parts) == 5 {
+		return parts[3]
+	}
+	return ""
 }
 
 func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
@@ -132,11 +196,18 @@ func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 }
 
 func (g *Gateway) fail(w http.ResponseWriter, which api, requestID string, err error) {
-	if which == apiLogs {
+	switch which {
+	case apiLogs:
 		writeJSON11Error(w, g.cfg.Logger, requestID, err)
-		return
+	case apiIAM:
+		g.cfg.IAM.WriteError(w, requestID, err)
+	case apiSTS:
+		g.cfg.STS.WriteError(w, requestID, err)
+	case apiOrganizations:
+		g.cfg.Organizations.WriteError(w, requestID, err)
+	default:
+		awswire.WriteLambdaError(w, g.cfg.Logger, requestID, err)
 	}
-	awswire.WriteLambdaError(w, g.cfg.Logger, requestID, err)
 }
 
 // writeJSON11Error answers a JSON 1.1 (CloudWatch Logs) request that

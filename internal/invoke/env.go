@@ -27,6 +27,10 @@ type environment struct {
 	out     *output
 	stream  string
 	created time.Time
+	// creds are the execution role's credentials the runtime was given
+	// (zero without a role); the environment is retired before they
+	// expire.
+	creds Credentials
 
 	lastUsed time.Time     // guarded by pool.mu
 	initDur  time.Duration // reported on the first invocation only
@@ -43,6 +47,11 @@ type environment struct {
 
 	tailMu sync.Mutex
 	tail   *tailBuffer // non-nil while an invocation with LogType=Tail runs
+
+	// frz freezes the environment while it is idle.
+	frz *freezer
+	// egress tells whether the environment was given network access.
+	egress bool
 }
 
 func newID() string {
@@ -68,9 +77,12 @@ func (m *Manager) startEnvironment(ctx context.Context, p *pool) (*environment, 
 		return nil, nil, fmt.Errorf("create output pipe: %w", err)
 	}
 	start := m.cfg.Clock.Now()
-	e := &environment{id: newID(), pool: p, created: start}
+	e := &environment{id: newID(), pool: p, created: start, frz: &freezer{}, egress: m.egress(ctx, p.key)}
+	if e.creds, err = m.executionCredentials(ctx, p); err != nil {
+		return nil, nil, err
+	}
 	e.stream = logs.StreamName(start, p.key.version, e.id)
-	e.out, err = newOutput(pr, e.logLine)
+	e.out, err = newOutput(pr, e.logLine, m.cfg.LogLimit)
 	if err != nil {
 		pr.Close()
 		pw.Close()
@@ -78,7 +90,7 @@ func (m *Manager) startEnvironment(ctx context.Context, p *pool) (*environment, 
 	}
 	sb, err := m.cfg.Sandbox.Create(ctx, sandbox.Spec{
 		ID: e.id, CodeDir: codeDir, RuntimeDir: m.cfg.RuntimeDir, Output: pw,
-		Limits: sandbox.Limits{MemoryMB: d.MemoryMB, EphemeralMB: d.EphemeralMB},
+		Limits: sandbox.Limits{MemoryMB: d.MemoryMB, EphemeralMB: d.EphemeralMB}, Egress: e.egress,
 	})
 	if err != nil {
 		pw.Close()
@@ -86,6 +98,7 @@ func (m *Manager) startEnvironment(ctx context.Context, p *pool) (*environment, 
 		return nil, nil, fmt.Errorf("create environment: %w", err)
 	}
 	e.sb = sb
+	e.frz = newFreezer(sb, m.cfg.FreezeDelay)
 	f, err := m.boot(ctx, e, rt, start, pw)
 	if f != nil {
 		// The runtime's init output, then INIT_REPORT, end its log stream.
@@ -98,6 +111,33 @@ func (m *Manager) startEnvironment(ctx context.Context, p *pool) (*environment, 
 		return nil, f, err
 	}
 	return e, nil, nil
+}
+
+// executionCredentials assumes the function's execution role.
+func (m *Manager) executionCredentials(ctx context.Context, p *pool) (Credentials, error) {
+	if m.cfg.Credentials == nil || p.deployment.Role == "" {
+		return Credentials{}, nil
+	}
+	fn := "arn:aws:lambda:" + m.cfg.Region + ":" + string(p.key.account) + ":function:" + p.key.name
+	c, err := m.cfg.Credentials.ExecutionCredentials(ctx, p.deployment.Role, fn, p.key.name)
+	if err != nil {
+		return Credentials{}, fmt.Errorf("execution role: %w", err)
+	}
+	return c, nil
+}
+
+// credentialMargin is how long before its credentials expire an
+// environment stops taking invocations: the longest invocation (15
+// minutes) plus a minute, so no invocation runs with expired credentials.
+const credentialMargin = 16 * time.Minute
+
+// stale reports whether e outlived maxLifetime or its credentials are
+// about to expire.
+func (e *environment) stale(now time.Time, maxLifetime time.Duration) bool {
+	if now.Sub(e.created) >= maxLifetime {
+		return true
+	}
+	return !e.creds.Expiration.IsZero() && e.creds.Expiration.Sub(now) < credentialMargin
 }
 
 // boot starts the Runtime API and the runtime, then waits for init.
@@ -143,6 +183,25 @@ func (m *Manager) boot(ctx context.Context, e *environment, rt runtimeInfo, star
 	}
 }
 
+// EgressTag is the function tag that turns egress off for a function:
+// lambent:egress = none.
+const EgressTag = "lambent:egress"
+
+// egress decides whether a new environment of the function gets network
+// access: yes unless its lambent:egress tag says "none". When the tags
+// cannot be read, no.
+func (m *Manager) egress(ctx context.Context, k poolKey) bool {
+	if m.cfg.FunctionTags == nil {
+		return true
+	}
+	tags, err := m.cfg.FunctionTags(ctx, k.account, k.name)
+	if err != nil {
+		m.cfg.Logger.Warn("read function tags; the environment gets no egress", "function", k.name, "err", err)
+		return false
+	}
+	return tags[EgressTag] != "none"
+}
+
 // logLine receives one line of runtime output (called with the output
 // collector's lock held).
 func (e *environment) logLine(line string) {
@@ -162,6 +221,7 @@ func (e *environment) emit(t time.Time, line string) {
 }
 
 func (e *environment) destroy() {
+	e.frz.stop()
 	if e.api != nil {
 		e.api.Close()
 	}

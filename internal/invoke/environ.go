@@ -6,6 +6,10 @@ import (
 	"lambent/internal/sandbox"
 )
 
+// endpointServices are the AWS services Lambent serves, by the suffix of
+// their AWS_ENDPOINT_URL_<SERVICE> variable.
+var endpointServices = []string{"LAMBDA", "STS", "IAM", "CLOUDWATCH_LOGS"}
+
 // environ builds the runtime's environment from nothing: customer
 // variables first, then Lambda's reserved variables, which always win.
 // Nothing of the server's own environment is passed on.
@@ -20,10 +24,12 @@ func (m *Manager) environ(e *environment, rt runtimeInfo, paths sandbox.Paths, a
 	set("LANG", "en_US.UTF-8")
 	set("PATH", "/usr/local/bin:/usr/bin/:/bin:/opt/bin")
 	set("LD_LIBRARY_PATH", "/var/lang/lib:/lib64:/usr/lib64:/var/runtime:/var/runtime/lib:"+paths.TaskRoot+":"+paths.TaskRoot+"/lib:/opt/lib")
-	if m.cfg.Endpoint != "" {
-		set("AWS_ENDPOINT_URL_LAMBDA", m.cfg.Endpoint)
-		set("AWS_ENDPOINT_URL_STS", m.cfg.Endpoint)
-		set("AWS_ENDPOINT_URL_IAM", m.cfg.Endpoint)
+	if m.cfg.Endpoint != "" && e.egress {
+		// Lambent's own services; other AWS services keep their real
+		// endpoints (reachable through egress).
+		for _, svc := range endpointServices {
+			set("AWS_ENDPOINT_URL_"+svc, m.cfg.Endpoint)
+		}
 	}
 	set("_HANDLER", d.Handler)
 	if rt.ExecutionEnv != "" {
@@ -41,6 +47,11 @@ func (m *Manager) environ(e *environment, rt runtimeInfo, paths sandbox.Paths, a
 	set("AWS_LAMBDA_FUNCTION_VERSION", k.version)
 	set("AWS_LAMBDA_RUNTIME_API", apiAddr)
 	set("TZ", ":UTC")
+	if c := e.creds; c.AccessKeyID != "" {
+		set("AWS_ACCESS_KEY_ID", c.AccessKeyID)
+		set("AWS_SECRET_ACCESS_KEY", c.SecretAccessKey)
+		set("AWS_SESSION_TOKEN", c.SessionToken)
+	}
 	out := make([]string, 0, len(vars))
 	for key, v := range vars {
 		out = append(out, key+"="+v)

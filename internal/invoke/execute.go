@@ -21,7 +21,7 @@ func (m *Manager) execute(e *environment, t Target, req Request, cold bool) (*Re
 	if req.Tail {
 		tail = &tailBuffer{}
 	}
-	e.out.Sync() // init output belongs before START
+	e.out.Reset() // init output belongs before START; each invocation has its own log limit
 	e.tailMu.Lock()
 	e.tail = tail
 	e.tailMu.Unlock()

@@ -39,9 +39,24 @@ type Config struct {
 
 	Region     string
 	RuntimeDir string // host dir holding the embedded runtime clients
-	// Endpoint is Lambent's API URL, given to functions as
-	// AWS_ENDPOINT_URL_LAMBDA, _STS and _IAM.
+	// Endpoint is Lambent's API URL as reachable from inside an
+	// environment with egress (the sandbox's gateway address under the
+	// linux tier, the API's own address under the process tier), given to
+	// functions as AWS_ENDPOINT_URL_LAMBDA, _STS, _IAM and
+	// _CLOUDWATCH_LOGS. Empty: none is set.
 	Endpoint string
+	// FunctionTags returns a function's tags, read at each cold start: a
+	// function tagged lambent:egress = none gets an environment without
+	// network access (Spec.Egress false). Nil: every environment asks for
+	// egress.
+	FunctionTags func(ctx context.Context, acct account.ID, name string) (map[string]string, error)
+	// FreezeDelay is how long an idle environment runs on after an
+	// invocation before it is frozen, when the sandbox can freeze;
+	// default DefaultFreezeDelay, negative disables freezing.
+	FreezeDelay time.Duration
+	// Credentials issues execution-role credentials; nil runs functions
+	// without any (tests of the manager alone).
+	Credentials roleCredentials
 
 	// AccountConcurrency caps concurrent invocations per account
 	// (default 1000).
@@ -49,6 +64,10 @@ type Config struct {
 	IdleTimeout        time.Duration // default 10 minutes
 	MaxLifetime        time.Duration // default 2 hours
 	InitTimeout        time.Duration // default 10 seconds
+	// LogLimit caps the bytes of runtime output kept per invocation (and
+	// for the init phase); the rest is dropped after a truncation line.
+	// Default DefaultLogLimit; negative means no limit.
+	LogLimit int64
 }
 
 // Validate fills defaults and checks required fields.
@@ -71,7 +90,24 @@ func (c *Config) Validate() error {
 	if c.Metrics == nil {
 		c.Metrics = NewMetrics(nil)
 	}
+	if c.FreezeDelay == 0 {
+		c.FreezeDelay = DefaultFreezeDelay
+	}
+	if c.LogLimit == 0 {
+		c.LogLimit = DefaultLogLimit
+	}
 	return nil
+}
+
+// Credentials are an execution role's temporary credentials.
+type Credentials struct {
+	AccessKeyID, SecretAccessKey, SessionToken string
+	Expiration                                 time.Time
+}
+
+// roleCredentials issues execution-role credentials for a function.
+type roleCredentials interface {
+	ExecutionCredentials(ctx context.Context, roleARN, functionARN, functionName string) (Credentials, error)
 }
 
 // runtimeInfo is the subset of runtimes.Runtime the manager uses.
@@ -206,6 +242,15 @@ func (m *Manager) leave(acct account.ID) {
 func (m *Manager) run(ctx context.Context, t Target, req Request) (*Response, error) {
 	p := m.pool(t)
 	e, cold := p.acquire()
+	for e != nil {
+		err := e.frz.busy()
+		if err == nil {
+			break
+		}
+		m.cfg.Logger.Warn("thaw environment; destroying it", "function", t.FunctionName, "err", err)
+		p.release(e, false)
+		e, cold = p.acquire()
+	}
 	if e == nil {
 		var f *initFailure
 		var err error
@@ -288,9 +333,10 @@ func (p *pool) release(e *environment, reusable bool) {
 	p.m.mu.Lock()
 	delete(p.busy, e)
 	closing := p.m.closing
-	keep := reusable && !e.retired && !closing && now.Sub(e.created) < p.m.cfg.MaxLifetime
+	keep := reusable && !e.retired && !closing && !e.stale(now, p.m.cfg.MaxLifetime)
 	if keep {
 		e.lastUsed = now
+		e.frz.idleNow() // before another invocation can take it
 		p.idle = append(p.idle, e)
 	}
 	p.m.mu.Unlock()
@@ -406,7 +452,7 @@ func (m *Manager) Reap() {
 	for k, p := range m.pools {
 		keep := p.idle[:0]
 		for _, e := range p.idle {
-			if now.Sub(e.lastUsed) >= m.cfg.IdleTimeout || now.Sub(e.created) >= m.cfg.MaxLifetime {
+			if now.Sub(e.lastUsed) >= m.cfg.IdleTimeout || e.stale(now, m.cfg.MaxLifetime) {
 				victims = append(victims, e)
 			} else {
 				keep = append(keep, e)

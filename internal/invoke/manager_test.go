@@ -13,9 +13,11 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"lambent/internal/account"
 	"lambent/internal/clock/clocktest"
 	"lambent/internal/errkind"
 	"lambent/internal/invoke"
+	"lambent/internal/sandbox"
 	"lambent/internal/testenv"
 )
 
@@ -537,4 +539,127 @@ func TestCloseTimesOut(t *testing.T) {
 		t.Errorf("invocation in a destroyed environment succeeded: %s", o.resp.Payload)
 	}
 	f.waitNoEnvironments(t)
+}
+
+// recordingSandbox records the Specs it is asked to create.
+type recordingSandbox struct {
+	sandbox.Sandbox
+	mu    sync.Mutex
+	specs []sandbox.Spec
+}
+
+func (r *recordingSandbox) Create(ctx context.Context, spec sandbox.Spec) (sandbox.Env, error) {
+	r.mu.Lock()
+	r.specs = append(r.specs, spec)
+	r.mu.Unlock()
+	return r.Sandbox.Create(ctx, spec)
+}
+
+// TestEgressTag: environments ask for egress and get Lambent's endpoint,
+// unless the function is tagged lambent:egress = none.
+func TestEgressTag(t *testing.T) {
+	for _, tt := range []struct {
+		tags   map[string]string
+		egress bool
+	}{
+		{nil, true},
+		{map[string]string{"lambent:egress": "nat"}, true},
+		{map[string]string{invoke.EgressTag: "none"}, false},
+	} {
+		t.Run(fmt.Sprint(tt.tags), func(t *testing.T) {
+			var rec *recordingSandbox
+			f := newFixture(t, func(c *invoke.Config) {
+				rec = &recordingSandbox{Sandbox: c.Sandbox}
+				c.Sandbox = rec
+				c.Endpoint = "http://10.200.0.1:9000"
+				c.FunctionTags = func(_ context.Context, _ account.ID, name string) (map[string]string, error) {
+					if name != "fn" {
+						return nil, fmt.Errorf("unexpected function %q", name)
+					}
+					return tt.tags, nil
+				}
+			})
+			resp, _ := f.call(t, target(deployment(handlerOK, 3)), event{Action: "env"})
+			env := map[string]string{}
+			for _, kv := range decode(t, resp).Env {
+				k, v, _ := strings.Cut(kv, "=")
+				env[k] = v
+			}
+			for _, svc := range []string{"LAMBDA", "STS", "IAM", "CLOUDWATCH_LOGS"} {
+				got, ok := env["AWS_ENDPOINT_URL_"+svc]
+				if tt.egress && got != "http://10.200.0.1:9000" || !tt.egress && ok {
+					t.Errorf("AWS_ENDPOINT_URL_%s = %q (set: %v), egress %v", svc, got, ok, tt.egress)
+				}
+			}
+			rec.mu.Lock()
+			defer rec.mu.Unlock()
+			if len(rec.specs) != 1 || rec.specs[0].Egress != tt.egress {
+				t.Errorf("specs %+v, want one with Egress %v", rec.specs, tt.egress)
+			}
+		})
+	}
+}
+
+// freezingSandbox wraps environments in a recording sandbox.Freezer.
+type freezingSandbox struct {
+	sandbox.Sandbox
+	mu             sync.Mutex
+	freezes, thaws int
+	frozen         bool
+}
+
+type freezingEnv struct {
+	sandbox.Env
+	s *freezingSandbox
+}
+
+func (s *freezingSandbox) Create(ctx context.Context, spec sandbox.Spec) (sandbox.Env, error) {
+	e, err := s.Sandbox.Create(ctx, spec)
+	if err != nil {
+		return nil, err
+	}
+	return &freezingEnv{Env: e, s: s}, nil
+}
+
+func (e *freezingEnv) Freeze(context.Context) error {
+	e.s.mu.Lock()
+	defer e.s.mu.Unlock()
+	e.s.freezes++
+	e.s.frozen = true
+	return nil
+}
+
+func (e *freezingEnv) Thaw() error {
+	e.s.mu.Lock()
+	defer e.s.mu.Unlock()
+	e.s.thaws++
+	e.s.frozen = false
+	return nil
+}
+
+// TestIdleEnvironmentIsFrozen: an idle environment is frozen after the
+// freeze delay and thawed before its next invocation.
+func TestIdleEnvironmentIsFrozen(t *testing.T) {
+	var fs *freezingSandbox
+	f := newFixture(t, func(c *invoke.Config) {
+		fs = &freezingSandbox{Sandbox: c.Sandbox}
+		c.Sandbox = fs
+		c.FreezeDelay = time.Millisecond
+	})
+	tg := target(deployment(handlerOK, 3))
+	f.call(t, tg, event{Action: "env"})
+	testenv.WaitFor(t, waitLimit, func() error {
+		fs.mu.Lock()
+		defer fs.mu.Unlock()
+		if !fs.frozen {
+			return errors.New("not frozen yet")
+		}
+		return nil
+	})
+	f.call(t, tg, event{Action: "env"}) // would hang if it ran frozen for real
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	if fs.freezes < 1 || fs.thaws < 1 {
+		t.Errorf("freezes %d, thaws %d", fs.freezes, fs.thaws)
+	}
 }

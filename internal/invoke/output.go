@@ -11,8 +11,17 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// maxLine bounds one log line; longer output is split.
+// maxLine bounds one log line (CloudWatch's event size); the rest of a
+// longer line is dropped.
 const maxLine = 256 << 10
+
+// DefaultLogLimit is how many bytes of output a runtime may write per
+// invocation (and during init) by default; beyond it the output is read
+// and dropped, after one truncatedLine.
+const DefaultLogLimit = 10 << 20
+
+// truncatedLine marks where a period's output was cut.
+const truncatedLine = "...log output truncated: more than %d bytes were written in this invocation"
 
 // output collects a runtime's stdout and stderr from a pipe. Reads happen
 // either in the background (when the pipe becomes readable) or in Sync, and
@@ -29,14 +38,21 @@ type output struct {
 	buf     []byte
 	eof     bool
 	done    chan struct{}
+	// skipping drops the rest of a line longer than maxLine.
+	skipping bool
+	// limit bounds the bytes delivered per period (Reset starts one);
+	// used counts them; cut is set once the period's output was cut.
+	limit int64
+	used  int64
+	cut   bool
 }
 
-func newOutput(r *os.File, sink func(string)) (*output, error) {
+func newOutput(r *os.File, sink func(string), limit int64) (*output, error) {
 	rc, err := r.SyscallConn()
 	if err != nil {
 		return nil, fmt.Errorf("output pipe: %w", err)
 	}
-	o := &output{r: r, rc: rc, sink: sink, buf: make([]byte, 32<<10), done: make(chan struct{})}
+	o := &output{r: r, rc: rc, sink: sink, buf: make([]byte, 32<<10), done: make(chan struct{}), limit: limit}
 	if err := rc.Control(func(fd uintptr) { o.fd = int(fd) }); err != nil {
 		return nil, fmt.Errorf("output pipe: %w", err)
 	}
@@ -90,29 +106,63 @@ func (o *output) consumeLocked(p []byte) {
 	for len(p) > 0 {
 		i := bytes.IndexByte(p, '\n')
 		if i < 0 {
-			o.partial = append(o.partial, p...)
-			if len(o.partial) >= maxLine {
-				o.sink(string(o.partial))
-				o.partial = o.partial[:0]
+			if !o.skipping {
+				room := maxLine - len(o.partial)
+				if len(p) >= room { // the line is too long: keep its head
+					o.partial = append(o.partial, p[:room]...)
+					o.deliverLocked(o.partial)
+					o.partial = o.partial[:0]
+					o.skipping = true
+				} else {
+					o.partial = append(o.partial, p...)
+				}
 			}
 			return
 		}
-		if len(o.partial) > 0 {
-			o.partial = append(o.partial, p[:i]...)
-			o.sink(string(o.partial))
+		switch {
+		case o.skipping:
+			o.skipping = false
+		case len(o.partial) > 0:
+			o.partial = append(o.partial, p[:min(i, maxLine-len(o.partial))]...)
+			o.deliverLocked(o.partial)
 			o.partial = o.partial[:0]
-		} else {
-			o.sink(string(p[:i]))
+		default:
+			o.deliverLocked(p[:min(i, maxLine)])
 		}
 		p = p[i+1:]
 	}
 }
 
+// deliverLocked hands a line to the sink within the period's limit.
+func (o *output) deliverLocked(line []byte) {
+	if o.cut {
+		return
+	}
+	if o.limit > 0 && o.used+int64(len(line)) > o.limit {
+		o.cut = true
+		o.sink(fmt.Sprintf(truncatedLine, o.limit))
+		return
+	}
+	o.used += int64(len(line)) + 1
+	o.sink(string(line))
+}
+
 func (o *output) flushPartialLocked() {
 	if len(o.partial) > 0 {
-		o.sink(string(o.partial))
+		o.deliverLocked(o.partial)
 		o.partial = o.partial[:0]
 	}
+	o.skipping = false
+}
+
+// Reset delivers what the runtime wrote so far (as Sync) and starts a new
+// period with a fresh limit: each invocation has its own.
+func (o *output) Reset() {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.drainLocked()
+	o.flushPartialLocked()
+	o.used, o.cut = 0, false
 }
 
 // Sync delivers every byte the runtime wrote before Sync was called,

@@ -27,7 +27,7 @@ func (a *API) getAccountSettings(c *call) error {
 	if err := a.authorize(c, "lambda:GetAccountSettings", "*"); err != nil {
 		return err
 	}
-	n, size, err := a.cfg.Functions.Usage(c.r.Context(), c.acct())
+	n, size, err := a.cfg.Functions.Usage(c.r.Context(), c.caller())
 	if err != nil {
 		return err
 	}

@@ -10,12 +10,12 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"maps"
 	"net/http"
 	"sync"
 	"time"
 
 	"lambent/internal/account"
-	"lambent/internal/arn"
 	"lambent/internal/artifact"
 	"lambent/internal/authz"
 	"lambent/internal/awswire"
@@ -69,27 +69,33 @@ type Config struct {
 	Logger       *slog.Logger
 	CodeURLs     *CodeURLSigner
 	Limits       artifact.Limits
+	// Policies keeps function policies (AddPermission, GetPolicy).
+	Policies policyStore
+	// Roles reads execution roles' trust policies (*iam.Service).
+	Roles roleTrust
 	// AccountConcurrency is reported by GetAccountSettings.
 	AccountConcurrency int
 }
 
 // API serves the Lambda API.
 type API struct {
-	cfg      Config
-	cache    *versionCache
-	prepares sync.WaitGroup
-	ctx      context.Context
-	cancel   context.CancelFunc
+	cfg         Config
+	cache       *versionCache
+	policyLocks *policyLocks
+	prepares    sync.WaitGroup
+	ctx         context.Context
+	cancel      context.CancelFunc
 }
 
 // New returns the API.
 func New(cfg Config) (*API, error) {
 	if cfg.Functions == nil || cfg.Artifacts == nil || cfg.Code == nil || cfg.Runtimes == nil ||
-		cfg.Invoker == nil || cfg.Events == nil || cfg.EventConfigs == nil || cfg.FailedEvents == nil || cfg.Authorizer == nil || cfg.Clock == nil || cfg.Logger == nil || cfg.CodeURLs == nil {
+		cfg.Invoker == nil || cfg.Events == nil || cfg.EventConfigs == nil || cfg.FailedEvents == nil || cfg.Authorizer == nil || cfg.Clock == nil || cfg.Logger == nil || cfg.CodeURLs == nil ||
+		cfg.Policies == nil || cfg.Roles == nil {
 		return nil, errors.New("lambdaapi: missing dependency")
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	return &API{cfg: cfg, cache: newVersionCache(time.Second), ctx: ctx, cancel: cancel}, nil
+	return &API{cfg: cfg, cache: newVersionCache(time.Second), policyLocks: newPolicyLocks(), ctx: ctx, cancel: cancel}, nil
 }
 
 // Close waits for background preparations to finish.
@@ -108,9 +114,9 @@ type call struct {
 	route     route
 }
 
-// acct is the caller's account: every resource a call names lives there
-// until cross-account access exists.
-func (c *call) acct() account.ID { return c.principal.Account }
+// caller is the caller's account. It owns what the call creates or lists;
+// a function the call names may belong to another account (target.acct).
+func (c *call) caller() account.ID { return c.principal.Account }
 
 // ServeHTTP handles one authenticated Lambda request. body is the request
 // body the gateway already read (and verified).
@@ -132,11 +138,26 @@ func (a *API) Serve(w http.ResponseWriter, r *http.Request, body []byte, request
 	}
 }
 
-// authorize asks the authorisation point about action on resource.
+// authorize asks the authorisation point about action on a resource of
+// the caller's own account ("*" when the action has none).
 func (a *API) authorize(c *call, action, resource string) error {
+	return a.authorizeIn(c, c.caller(), action, resource, nil)
+}
+
+// authorizeOn asks about action on the function t names, qualified when
+// the call names a qualifier, in the account that owns it. keys are
+// condition keys besides lambda:FunctionArn.
+func (a *API) authorizeOn(c *call, t target, action string, keys map[string][]string) error {
+	ctx := map[string][]string{"lambda:FunctionArn": {t.qualifiedARN()}}
+	maps.Copy(ctx, keys)
+	return a.authorizeIn(c, t.acct, action, t.qualifiedARN(), ctx)
+}
+
+// authorizeIn asks about action on resource, owned by acct, with the
+// condition keys keys.
+func (a *API) authorizeIn(c *call, acct account.ID, action, resource string, keys map[string][]string) error {
 	return a.cfg.Authorizer.Authorize(c.r.Context(), authz.Request{
-		Principal: c.principal, Action: action, Resource: resource,
-		ResourceAccount: c.acct(), Context: map[string][]string{"lambda:FunctionArn": {resource}},
+		Principal: c.principal, Action: action, Resource: resource, ResourceAccount: acct, Context: keys,
 	})
 }
 
@@ -162,11 +183,6 @@ func jsonProblem(err error) string {
 	default:
 		return "malformed JSON"
 	}
-}
-
-// functionRef resolves the {FunctionName} label of the call.
-func (a *API) functionRef(c *call, namespaced bool) (arn.FunctionRef, error) {
-	return parseFunctionName(c.route.function, a.cfg.Region, c.acct(), namespaced)
 }
 
 // timestamp renders a time the way Lambda's string timestamps look.

@@ -56,12 +56,13 @@ type codeDirFake struct {
 func (c codeDirFake) Dir(context.Context, string) (string, error) { return c.dir, c.err }
 func (c codeDirFake) Forget(string)                               {}
 
-// newTestAPI builds the API on a real SQLite store and artifact store.
-func newTestAPI(t testing.TB) *API { return newTestAPIWithCode(t, nil) }
+// newTestAPI builds the API on a real SQLite store and artifact store;
+// opts adjust its configuration.
+func newTestAPI(t testing.TB, opts ...func(*Config)) *API { return newTestAPIWithCode(t, nil, opts...) }
 
 // newTestAPIWithCode is newTestAPI whose package preparation fails with
 // codeErr when it is not nil.
-func newTestAPIWithCode(t testing.TB, codeErr error) *API {
+func newTestAPIWithCode(t testing.TB, codeErr error, opts ...func(*Config)) *API {
 	t.Helper()
 	dir := t.TempDir()
 	db, err := sqlite.Open(context.Background(), filepath.Join(dir, "db"))
@@ -86,7 +87,7 @@ func newTestAPIWithCode(t testing.TB, codeErr error) *API {
 		}
 		return "", errors.New("not found")
 	}
-	api, err := New(Config{
+	cfg := Config{
 		Region: "us-east-1", Functions: db, Artifacts: blobs, Code: codeDirFake{dir: dir, err: codeErr},
 		Runtimes: runtimes.NewCatalogWithProbe(look, probe),
 		Invoker: &fakeInvoker{invoke: func(t invoke.Target, req invoke.Request) (*invoke.Response, error) {
@@ -96,7 +97,12 @@ func newTestAPIWithCode(t testing.TB, codeErr error) *API {
 		Authorizer: authz.RootOnly{}, Clock: clock.Real{}, Logger: slog.New(slog.DiscardHandler),
 		CodeURLs: NewCodeURLSigner(key, "http://127.0.0.1:1", clock.Real{}, blobs),
 		Limits:   artifact.Limits{MaxZipped: 1 << 20, MaxUnzipped: 4 << 20},
-	})
+		Policies: db, Roles: testRoles{"r": lambdaTrust},
+	}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	api, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -201,6 +207,9 @@ func FuzzLambdaAPI(f *testing.F) {
 	f.Add("POST", "/2017-03-31/tags/arn%3Aaws%3Alambda%3Aus-east-1%3A111111111111%3Afunction%3Af", []byte(`{"Tags":{"a":"b"}}`))
 	f.Add("GET", "/2015-03-31/functions/%ZZ", []byte(nil))
 	f.Add("POST", "/2015-03-31/functions/f/versions", []byte(`{"CodeSha256":"x"}`))
+	f.Add("POST", "/2015-03-31/functions/f/policy?Qualifier=1", []byte(`{"StatementId":"s","Action":"lambda:*","Principal":"123456789012","RevisionId":"x"}`))
+	f.Add("DELETE", "/2015-03-31/functions/f/policy/s?RevisionId=x", []byte(nil))
+	f.Add("GET", "/2015-03-31/functions/arn%3Aaws%3Alambda%3Aus-east-1%3A222222222222%3Afunction%3Af/policy", []byte(nil))
 	api := newTestAPI(f)
 	f.Fuzz(func(t *testing.T, method, target string, body []byte) {
 		if !strings.HasPrefix(target, "/") || strings.ContainsAny(target, " \r\n\t#") {

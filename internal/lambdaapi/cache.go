@@ -72,7 +72,7 @@ func (c *versionCache) forget(acct account.ID, name string) {
 
 // loadForInvoke is load with the cache in front.
 func (a *API) loadForInvoke(c *call, t target) (*store.Function, *function.Config, error) {
-	k := cacheKey{acct: c.acct(), name: t.name, version: t.version()}
+	k := cacheKey{acct: t.acct, name: t.name, version: t.version()}
 	now := a.cfg.Clock.Now()
 	if f, cfg, ok := a.cache.get(k, now); ok {
 		return f, cfg, nil

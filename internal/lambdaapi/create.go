@@ -3,7 +3,6 @@ package lambdaapi
 import (
 	"net/http"
 
-	"lambent/internal/arn"
 	"lambent/internal/errkind"
 	"lambent/internal/function"
 	"lambent/internal/store"
@@ -49,20 +48,23 @@ func (a *API) createFunction(c *call) error {
 	if err := decode(c.body, &in); err != nil {
 		return err
 	}
-	name, err := createName(in.FunctionName, a.cfg.Region, c.acct())
+	name, err := a.createName(c, in.FunctionName)
 	if err != nil {
 		return err
 	}
-	fnARN := arn.FunctionARN(a.cfg.Region, string(c.acct()), name)
-	if err := a.authorize(c, "lambda:CreateFunction", fnARN); err != nil {
+	t := a.function(c.caller(), name)
+	if err := a.authorizeOn(c, t, "lambda:CreateFunction", configKeys(in.Layers, in.VpcConfig)); err != nil {
 		return err
 	}
 	cfg, err := a.newConfig(name, &in)
 	if err != nil {
 		return err
 	}
+	if err := a.passRole(c, t, in.Role); err != nil {
+		return err
+	}
 	if in.DeadLetterConfig != nil {
-		if err := a.checkDeadLetterTarget(c, name, in.DeadLetterConfig.TargetArn); err != nil {
+		if err := a.checkDeadLetterTarget(t, in.DeadLetterConfig.TargetArn); err != nil {
 			return err
 		}
 	}
@@ -74,7 +76,7 @@ func (a *API) createFunction(c *call) error {
 	cfg.State, cfg.StateReason, cfg.StateReasonCode = function.StatePending, "The function is being created.", "Creating"
 	f := &store.Function{Name: name, Version: store.LatestVersion, RevisionID: newRevision(), CodeDigest: cfg.CodeDigest,
 		CodeSize: cfg.CodeSize, Config: cfg.Encode(), Tags: in.Tags, CreatedAt: now, UpdatedAt: now}
-	if err := a.cfg.Functions.CreateFunction(c.r.Context(), c.acct(), f); err != nil {
+	if err := a.cfg.Functions.CreateFunction(c.r.Context(), t.acct, f); err != nil {
 		if errkind.Is(err, errkind.AlreadyExists) {
 			return errkind.Wrap(errkind.AlreadyExists, "Function already exist: "+name, err)
 		}
@@ -82,7 +84,7 @@ func (a *API) createFunction(c *call) error {
 	}
 	shown, shownCfg := f, &cfg
 	if in.Publish {
-		v, err := a.cfg.Functions.PublishVersion(c.r.Context(), c.acct(), name, stampVersion(a, ""))
+		v, err := a.cfg.Functions.PublishVersion(c.r.Context(), t.acct, name, stampVersion(a, ""))
 		if err != nil {
 			return err
 		}
@@ -91,11 +93,11 @@ func (a *API) createFunction(c *call) error {
 			return err
 		}
 	}
-	a.startPrepare(c.acct(), name, shown.Version)
+	a.startPrepare(t.acct, name, shown.Version)
 	if shown.Version != store.LatestVersion {
-		a.startPrepare(c.acct(), name, store.LatestVersion)
+		a.startPrepare(t.acct, name, store.LatestVersion)
 	}
-	awswireJSON(c, http.StatusCreated, a.configuration(string(c.acct()), shown, shownCfg))
+	awswireJSON(c, http.StatusCreated, a.configuration(string(t.acct), shown, shownCfg))
 	return nil
 }
 

@@ -15,11 +15,11 @@ func (a *API) deleteFunction(c *call) error {
 	var orphans []string
 	switch t.qualifier {
 	case "":
-		orphans, err = a.cfg.Functions.DeleteFunction(c.r.Context(), c.acct(), t.name)
+		orphans, err = a.cfg.Functions.DeleteFunction(c.r.Context(), t.acct, t.name)
 	case store.LatestVersion:
 		return errkind.New(errkind.InvalidArgument, "$LATEST version cannot be deleted without deleting the function.")
 	default:
-		orphans, err = a.cfg.Functions.DeleteVersion(c.r.Context(), c.acct(), t.name, t.qualifier)
+		orphans, err = a.cfg.Functions.DeleteVersion(c.r.Context(), t.acct, t.name, t.qualifier)
 	}
 	if err != nil {
 		if errkind.Is(err, errkind.NotFound) {
@@ -27,8 +27,8 @@ func (a *API) deleteFunction(c *call) error {
 		}
 		return err
 	}
-	a.cache.forget(c.acct(), t.name)
-	a.cfg.Invoker.Retire(c.acct(), t.name)
+	a.cache.forget(t.acct, t.name)
+	a.cfg.Invoker.Retire(t.acct, t.name)
 	for _, d := range orphans {
 		a.cfg.Code.Forget(d)
 		if err := a.cfg.Artifacts.Delete(d); err != nil {

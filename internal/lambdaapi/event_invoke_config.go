@@ -122,10 +122,10 @@ func destinationViolations(member string, d *destination) arn.Violations {
 	return vs
 }
 
-// checkDestination vets one destination of function fn: it must be
-// another function of the caller's account that exists. Queues, topics,
+// checkDestination vets one destination of function t: it must be
+// another function of its account that exists. Queues, topics,
 // buses and buckets are refused until Lambent has event sources.
-func (a *API) checkDestination(c *call, fn, dest string) error {
+func (a *API) checkDestination(c *call, t target, dest string) error {
 	if dest == "" {
 		return nil
 	}
@@ -137,18 +137,18 @@ func (a *API) checkDestination(c *call, fn, dest string) error {
 	if err != nil || !isFunctionARN(dest) {
 		return invalid
 	}
-	if ref.Account != string(c.acct()) {
+	if ref.Account != string(t.acct) {
 		return errkind.New(errkind.InvalidArgument,
 			"The destination ARN "+dest+" is in another account; Lambent delivers only to functions of the same account.")
 	}
-	if ref.Name == fn {
+	if ref.Name == t.name {
 		return errkind.New(errkind.InvalidArgument, "You can't specify the function as a destination for itself.")
 	}
 	version := ref.Qualifier
 	if version == "" {
 		version = store.LatestVersion
 	}
-	if _, err := a.cfg.Functions.GetFunction(c.r.Context(), c.acct(), ref.Name, version); err != nil {
+	if _, err := a.cfg.Functions.GetFunction(c.r.Context(), t.acct, ref.Name, version); err != nil {
 		if errkind.Is(err, errkind.NotFound) {
 			return invalid
 		}

@@ -26,14 +26,14 @@ func (a *API) getEventInvokeConfig(c *call) error {
 	if err != nil {
 		return err
 	}
-	ec, err := configs.GetEventInvokeConfig(c.r.Context(), c.acct(), t.name, t.version())
+	ec, err := configs.GetEventInvokeConfig(c.r.Context(), t.acct, t.name, t.version())
 	if err != nil {
 		if errkind.Is(err, errkind.NotFound) {
 			return noEventInvokeConfig(t, err)
 		}
 		return err
 	}
-	awswireJSON(c, http.StatusOK, a.renderEventInvokeConfig(string(c.acct()), ec))
+	awswireJSON(c, http.StatusOK, a.renderEventInvokeConfig(string(t.acct), ec))
 	return nil
 }
 
@@ -56,10 +56,10 @@ func (a *API) listEventInvokeConfigs(c *call) error {
 	if err != nil {
 		return err
 	}
-	if _, err := a.cfg.Functions.GetFunction(c.r.Context(), c.acct(), t.name, store.LatestVersion); err != nil {
+	if _, err := a.cfg.Functions.GetFunction(c.r.Context(), t.acct, t.name, store.LatestVersion); err != nil {
 		return functionMissing(err)
 	}
-	page, err := configs.ListEventInvokeConfigs(c.r.Context(), c.acct(), t.name, after, limit+1)
+	page, err := configs.ListEventInvokeConfigs(c.r.Context(), t.acct, t.name, after, limit+1)
 	if err != nil {
 		return err
 	}
@@ -69,7 +69,7 @@ func (a *API) listEventInvokeConfigs(c *call) error {
 		out.NextMarker = encodeMarker(page[len(page)-1].Qualifier)
 	}
 	for _, ec := range page {
-		out.FunctionEventInvokeConfigs = append(out.FunctionEventInvokeConfigs, a.renderEventInvokeConfig(string(c.acct()), ec))
+		out.FunctionEventInvokeConfigs = append(out.FunctionEventInvokeConfigs, a.renderEventInvokeConfig(string(t.acct), ec))
 	}
 	awswireJSON(c, http.StatusOK, out)
 	return nil

@@ -31,7 +31,7 @@ func (a *API) writeEventInvokeConfig(c *call, action string, merge bool) error {
 	if err != nil {
 		return err
 	}
-	if _, err := a.cfg.Functions.GetFunction(c.r.Context(), c.acct(), t.name, t.version()); err != nil {
+	if _, err := a.cfg.Functions.GetFunction(c.r.Context(), t.acct, t.name, t.version()); err != nil {
 		return functionMissing(err)
 	}
 	if d := in.DestinationConfig; d != nil {
@@ -39,7 +39,7 @@ func (a *API) writeEventInvokeConfig(c *call, action string, merge bool) error {
 			if dst == nil {
 				continue
 			}
-			if err := a.checkDestination(c, t.name, deref(dst.Destination)); err != nil {
+			if err := a.checkDestination(c, t, deref(dst.Destination)); err != nil {
 				return err
 			}
 		}
@@ -47,7 +47,7 @@ func (a *API) writeEventInvokeConfig(c *call, action string, merge bool) error {
 	now := a.cfg.Clock.Now()
 	var out *store.EventInvokeConfig
 	if merge {
-		out, err = configs.UpdateEventInvokeConfig(c.r.Context(), c.acct(), t.name, t.version(), func(ec *store.EventInvokeConfig) error {
+		out, err = configs.UpdateEventInvokeConfig(c.r.Context(), t.acct, t.name, t.version(), func(ec *store.EventInvokeConfig) error {
 			in.merge(ec, now)
 			return nil
 		})
@@ -57,7 +57,7 @@ func (a *API) writeEventInvokeConfig(c *call, action string, merge bool) error {
 	} else {
 		out = &store.EventInvokeConfig{Function: t.name, Qualifier: t.version()}
 		in.merge(out, now)
-		err = configs.PutEventInvokeConfig(c.r.Context(), c.acct(), out)
+		err = configs.PutEventInvokeConfig(c.r.Context(), t.acct, out)
 		if errkind.Is(err, errkind.NotFound) {
 			return functionMissing(err)
 		}
@@ -65,7 +65,7 @@ func (a *API) writeEventInvokeConfig(c *call, action string, merge bool) error {
 	if err != nil {
 		return err
 	}
-	awswireJSON(c, http.StatusOK, a.renderEventInvokeConfig(string(c.acct()), out))
+	awswireJSON(c, http.StatusOK, a.renderEventInvokeConfig(string(t.acct), out))
 	return nil
 }
 
@@ -79,7 +79,7 @@ func (a *API) deleteEventInvokeConfig(c *call) error {
 	if err != nil {
 		return err
 	}
-	if err := configs.DeleteEventInvokeConfig(c.r.Context(), c.acct(), t.name, t.version()); err != nil {
+	if err := configs.DeleteEventInvokeConfig(c.r.Context(), t.acct, t.name, t.version()); err != nil {
 		if errkind.Is(err, errkind.NotFound) {
 			return noEventInvokeConfig(t, err)
 		}

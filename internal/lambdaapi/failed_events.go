@@ -44,15 +44,14 @@ type failedEvent struct {
 // or dead-letter target, kept until their retention ends. Only the
 // account's root credentials may read them: they hold event payloads.
 func (a *API) listFailedEvents(c *call) error {
-	ref, err := a.functionRef(c, true)
+	t, err := a.resolve(c, true)
 	if err != nil {
 		return err
 	}
-	fnARN := arn.FunctionARN(a.cfg.Region, string(c.acct()), ref.Name)
 	if !c.principal.IsRoot {
 		return errkind.New(errkind.AccessDenied, "Listing failed events requires the account's root credentials.")
 	}
-	if err := a.authorize(c, "lambent:ListFailedEvents", fnARN); err != nil {
+	if err := a.authorizeOn(c, t.unqualified(), "lambent:ListFailedEvents", nil); err != nil {
 		return err
 	}
 	q := c.r.URL.Query()
@@ -64,7 +63,7 @@ func (a *API) listFailedEvents(c *call) error {
 	if err != nil {
 		return err
 	}
-	page, err := a.cfg.FailedEvents.FailedEvents(c.r.Context(), c.acct(), ref.Name, after, limit+1)
+	page, err := a.cfg.FailedEvents.FailedEvents(c.r.Context(), t.acct, t.name, after, limit+1)
 	if err != nil {
 		return err
 	}
@@ -74,7 +73,7 @@ func (a *API) listFailedEvents(c *call) error {
 		out.NextMarker = encodeMarker(strconv.FormatInt(page[len(page)-1].Seq, 10))
 	}
 	for _, f := range page {
-		out.FailedEvents = append(out.FailedEvents, a.renderFailedEvent(string(c.acct()), f))
+		out.FailedEvents = append(out.FailedEvents, a.renderFailedEvent(string(t.acct), f))
 	}
 	awswireJSON(c, http.StatusOK, out)
 	return nil

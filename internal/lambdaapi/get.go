@@ -27,12 +27,12 @@ func (a *API) getFunction(c *call) error {
 		return err
 	}
 	out := getFunctionOutput{
-		Configuration: a.configuration(string(c.acct()), f, cfg),
-		Code:          codeLocation{RepositoryType: "S3", Location: a.cfg.CodeURLs.URL(c.acct(), cfg.CodeDigest)},
+		Configuration: a.configuration(string(t.acct), f, cfg),
+		Code:          codeLocation{RepositoryType: "S3", Location: a.cfg.CodeURLs.URL(t.acct, cfg.CodeDigest)},
 	}
 	if t.qualifier == "" {
 		out.Tags = f.Tags
-	} else if latest, _, err := a.load(c, target{name: t.name, arn: t.arn}); err == nil {
+	} else if latest, _, err := a.load(c, t.unqualified()); err == nil {
 		out.Tags = latest.Tags
 	}
 	awswire.WriteJSON(c.w, c.requestID, http.StatusOK, out)
@@ -48,7 +48,7 @@ func (a *API) getFunctionConfiguration(c *call) error {
 	if err != nil {
 		return err
 	}
-	awswire.WriteJSON(c.w, c.requestID, http.StatusOK, a.configuration(string(c.acct()), f, cfg))
+	awswire.WriteJSON(c.w, c.requestID, http.StatusOK, a.configuration(string(t.acct), f, cfg))
 	return nil
 }
 

@@ -26,6 +26,13 @@ func (a *API) invocable(c *call) (target, *store.Function, *function.Config, err
 	if err != nil {
 		return target{}, nil, nil, err
 	}
+	if t.acct != c.caller() {
+		// Another account's callers learn nothing, not even whether the
+		// function exists, unless its policy lets them invoke it.
+		if err := a.authorizeOn(c, t, "lambda:InvokeFunction", nil); err != nil {
+			return target{}, nil, nil, err
+		}
+	}
 	f, cfg, err := a.loadForInvoke(c, t)
 	if err != nil {
 		if errkind.Is(err, errkind.NotFound) && t.qualifier == "" {
@@ -33,7 +40,7 @@ func (a *API) invocable(c *call) (target, *store.Function, *function.Config, err
 		}
 		return target{}, nil, nil, err
 	}
-	if err := a.authorize(c, "lambda:InvokeFunction", t.qualifiedARN()); err != nil {
+	if err := a.authorizeOn(c, t, "lambda:InvokeFunction", nil); err != nil {
 		return target{}, nil, nil, err
 	}
 	if cfg.Live == nil {
@@ -70,7 +77,7 @@ func (a *API) invoke(c *call) error {
 		return nil
 	}
 	resp, err := a.cfg.Invoker.Invoke(c.r.Context(), invoke.Target{
-		Account: c.acct(), FunctionName: t.name, Version: f.Version, InvokedARN: t.qualifiedARN(), Deployment: cfg.Live,
+		Account: t.acct, FunctionName: t.name, Version: f.Version, InvokedARN: t.qualifiedARN(), Deployment: cfg.Live,
 	}, invoke.Request{
 		RequestID: c.requestID, Payload: c.body, ClientContext: clientContext,
 		Tail: c.r.Header.Get("X-Amz-Log-Type") == "Tail", TraceID: c.r.Header.Get("X-Amzn-Trace-Id"),

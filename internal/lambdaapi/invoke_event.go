@@ -59,6 +59,6 @@ func (a *API) submitEvent(c *call, t target, cfg *function.Config, limit int) er
 		return errkind.New(errkind.InvalidContent,
 			"Could not parse request body into json: Could not parse payload into json: Unexpected character or end of input")
 	}
-	return a.cfg.Events.Submit(c.r.Context(), queue.Submission{Account: c.acct(), RequestID: c.requestID, Function: t.name,
+	return a.cfg.Events.Submit(c.r.Context(), queue.Submission{Account: t.acct, RequestID: c.requestID, Function: t.name,
 		Qualifier: t.qualifier, Payload: c.body, TimeoutSec: cfg.Live.TimeoutSec})
 }

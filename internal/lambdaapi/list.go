@@ -34,7 +34,7 @@ func (a *API) listFunctions(c *call) error {
 		return err
 	}
 	all := q.Get("FunctionVersion") == "ALL"
-	page, err := a.cfg.Functions.ListFunctions(c.r.Context(), c.acct(), after, limit+1)
+	page, err := a.cfg.Functions.ListFunctions(c.r.Context(), c.caller(), after, limit+1)
 	if err != nil {
 		return err
 	}
@@ -56,7 +56,7 @@ func (a *API) appendListed(c *call, out *listFunctionsOutput, f *store.Function,
 	versions := []*store.Function{f}
 	if all {
 		var err error
-		if versions, err = a.cfg.Functions.ListVersions(c.r.Context(), c.acct(), f.Name, "", 10000); err != nil {
+		if versions, err = a.cfg.Functions.ListVersions(c.r.Context(), c.caller(), f.Name, "", 10000); err != nil {
 			return err
 		}
 	}
@@ -65,9 +65,9 @@ func (a *API) appendListed(c *call, out *listFunctionsOutput, f *store.Function,
 		if err != nil {
 			return err
 		}
-		fc := listed(a.configuration(string(c.acct()), v, cfg))
+		fc := listed(a.configuration(string(c.caller()), v, cfg))
 		if all && v.Version == store.LatestVersion {
-			fc.FunctionArn = arn.QualifiedFunctionARN(a.cfg.Region, string(c.acct()), v.Name, store.LatestVersion)
+			fc.FunctionArn = arn.QualifiedFunctionARN(a.cfg.Region, string(c.caller()), v.Name, store.LatestVersion)
 		}
 		out.Functions = append(out.Functions, fc)
 	}

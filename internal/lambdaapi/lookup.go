@@ -1,6 +1,7 @@
 package lambdaapi
 
 import (
+	"lambent/internal/account"
 	"lambent/internal/arn"
 	"lambent/internal/errkind"
 	"lambent/internal/function"
@@ -9,6 +10,7 @@ import (
 
 // target is a resolved {FunctionName}[?Qualifier] of a call.
 type target struct {
+	acct      account.ID // the account that owns the function
 	name      string
 	qualifier string // "" when none was given
 	arn       string // unqualified function ARN
@@ -16,7 +18,7 @@ type target struct {
 
 // resolve parses the call's function label and qualifier.
 func (a *API) resolve(c *call, namespaced bool) (target, error) {
-	ref, err := a.functionRef(c, namespaced)
+	ref, err := parseFunctionName(c.route.function, a.cfg.Region, namespaced)
 	if err != nil {
 		return target{}, err
 	}
@@ -24,7 +26,24 @@ func (a *API) resolve(c *call, namespaced bool) (target, error) {
 	if err != nil {
 		return target{}, err
 	}
-	return target{name: ref.Name, qualifier: q, arn: arn.FunctionARN(a.cfg.Region, string(c.acct()), ref.Name)}, nil
+	acct, err := a.owner(c, ref)
+	if err != nil {
+		return target{}, err
+	}
+	t := a.function(acct, ref.Name)
+	t.qualifier = q
+	return t, nil
+}
+
+// function is the unqualified target of function name in acct.
+func (a *API) function(acct account.ID, name string) target {
+	return target{acct: acct, name: name, arn: arn.FunctionARN(a.cfg.Region, string(acct), name)}
+}
+
+// unqualified is t without its qualifier: the function's $LATEST.
+func (t target) unqualified() target {
+	t.qualifier = ""
+	return t
 }
 
 // version is the stored version a qualifier names ($LATEST when none).
@@ -45,7 +64,7 @@ func (t target) qualifiedARN() string {
 
 // load reads the version t names, with Lambda's not-found texts.
 func (a *API) load(c *call, t target) (*store.Function, *function.Config, error) {
-	f, err := a.cfg.Functions.GetFunction(c.r.Context(), c.acct(), t.name, t.version())
+	f, err := a.cfg.Functions.GetFunction(c.r.Context(), t.acct, t.name, t.version())
 	if err != nil {
 		if errkind.Is(err, errkind.NotFound) {
 			return nil, nil, errkind.Wrap(errkind.NotFound, "Function not found: "+t.qualifiedARN(), err)
@@ -96,5 +115,5 @@ func (a *API) begin(c *call, in any, action string, namespaced bool) (target, er
 	if err != nil {
 		return target{}, err
 	}
-	return t, a.authorize(c, action, t.qualifiedARN())
+	return t, a.authorizeOn(c, t, action, nil)
 }

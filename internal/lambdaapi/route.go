@@ -10,10 +10,11 @@ import (
 
 // route is a matched Lambda operation with its path labels.
 type route struct {
-	op       string // operation name, e.g. "GetFunction"
-	function string // the {FunctionName} label, unescaped
-	resource string // the {Resource} / {ARN} label of tag routes
-	handle   func(*API, *call) error
+	op        string // operation name, e.g. "GetFunction"
+	function  string // the {FunctionName} label, unescaped
+	resource  string // the {Resource} / {ARN} label of tag routes
+	statement string // the {StatementId} label of RemovePermission
+	handle    func(*API, *call) error
 }
 
 // match resolves a request to an operation. Labels are split on the raw
@@ -99,6 +100,14 @@ func matchFunctions(m string, rest []string, r *http.Request) (route, error) {
 			return route{op: "PublishVersion", function: fn, handle: (*API).publishVersion}, nil
 		case rest[2] == "versions" && m == http.MethodGet:
 			return route{op: "ListVersionsByFunction", function: fn, handle: (*API).listVersions}, nil
+		case rest[2] == "policy" && m == http.MethodPost:
+			return route{op: "AddPermission", function: fn, handle: (*API).addPermission}, nil
+		case rest[2] == "policy" && m == http.MethodGet:
+			return route{op: "GetPolicy", function: fn, handle: (*API).getPolicy}, nil
+		}
+	case 4:
+		if rest[2] == "policy" && m == http.MethodDelete {
+			return route{op: "RemovePermission", function: rest[1], statement: rest[3], handle: (*API).removePermission}, nil
 		}
 	}
 	return route{}, unknown(r)

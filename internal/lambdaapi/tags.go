@@ -15,13 +15,17 @@ type tagsBody struct {
 }
 
 // taggedFunction resolves the {Resource} label of a tag route: only an
-// unqualified function ARN of the caller's account is taggable.
+// unqualified function ARN is taggable.
 func (a *API) taggedFunction(c *call) (target, error) {
 	ref, err := arn.Parse(c.route.resource)
 	if err != nil || ref.Service != "lambda" {
 		return target{}, errkind.Newf(errkind.InvalidArgument, "Invalid resource ARN: %s", c.route.resource)
 	}
-	fn, err := parseFunctionName(c.route.resource, a.cfg.Region, c.acct(), false)
+	fn, err := parseFunctionName(c.route.resource, a.cfg.Region, false)
+	if err != nil {
+		return target{}, err
+	}
+	acct, err := a.owner(c, fn)
 	if err != nil {
 		return target{}, err
 	}
@@ -29,7 +33,7 @@ func (a *API) taggedFunction(c *call) (target, error) {
 		return target{}, errkind.New(errkind.InvalidArgument,
 			"Tags on function aliases and versions are not supported. Please specify a function ARN.")
 	}
-	return target{name: fn.Name, arn: arn.FunctionARN(a.cfg.Region, string(c.acct()), fn.Name)}, nil
+	return a.function(acct, fn.Name), nil
 }
 
 func (a *API) listTags(c *call) error {
@@ -37,7 +41,7 @@ func (a *API) listTags(c *call) error {
 	if err != nil {
 		return err
 	}
-	if err := a.authorize(c, "lambda:ListTags", t.arn); err != nil {
+	if err := a.authorizeOn(c, t, "lambda:ListTags", nil); err != nil {
 		return err
 	}
 	f, _, err := a.load(c, t)
@@ -61,7 +65,7 @@ func (a *API) tagResource(c *call) error {
 	if err != nil {
 		return err
 	}
-	if err := a.authorize(c, "lambda:TagResource", t.arn); err != nil {
+	if err := a.authorizeOn(c, t, "lambda:TagResource", nil); err != nil {
 		return err
 	}
 	return a.retag(c, t, func(tags map[string]string) error {
@@ -83,7 +87,7 @@ func (a *API) untagResource(c *call) error {
 		return errkind.New(errkind.Validation,
 			"1 validation error detected: Value null at 'tagKeys' failed to satisfy constraint: Member must not be null")
 	}
-	if err := a.authorize(c, "lambda:UntagResource", t.arn); err != nil {
+	if err := a.authorizeOn(c, t, "lambda:UntagResource", nil); err != nil {
 		return err
 	}
 	return a.retag(c, t, func(tags map[string]string) error {
@@ -97,7 +101,7 @@ func (a *API) untagResource(c *call) error {
 // retag applies a change to the function's tags. Tags are function-level
 // and do not change the RevisionId.
 func (a *API) retag(c *call, t target, change func(map[string]string) error) error {
-	_, err := a.cfg.Functions.UpdateFunction(c.r.Context(), c.acct(), t.name, store.LatestVersion, func(f *store.Function) error {
+	_, err := a.cfg.Functions.UpdateFunction(c.r.Context(), t.acct, t.name, store.LatestVersion, func(f *store.Function) error {
 		tags := maps.Clone(f.Tags)
 		if tags == nil {
 			tags = map[string]string{}

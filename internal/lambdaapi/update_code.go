@@ -35,7 +35,7 @@ func (a *API) updateFunctionCode(c *call) error {
 		return err
 	}
 	if in.DryRun {
-		_, cfg, err := a.load(c, target{name: t.name, arn: t.arn})
+		_, cfg, err := a.load(c, t.unqualified())
 		if err != nil {
 			return err
 		}
@@ -68,14 +68,14 @@ func (a *API) beginUpdate(f *store.Function, cfg *function.Config) {
 // with it).
 func (a *API) respondUpdated(c *call, t target, publish bool, f *store.Function, cfg *function.Config) error {
 	if f == nil {
-		lf, _, err := a.load(c, target{name: t.name, arn: t.arn})
+		lf, _, err := a.load(c, t.unqualified())
 		if err != nil {
 			return err
 		}
 		f = lf
 	}
 	if publish {
-		v, err := a.cfg.Functions.PublishVersion(c.r.Context(), c.acct(), t.name, stampVersion(a, ""))
+		v, err := a.publish(c, t, "")
 		if err != nil {
 			return err
 		}
@@ -83,10 +83,10 @@ func (a *API) respondUpdated(c *call, t target, publish bool, f *store.Function,
 		if err != nil {
 			return err
 		}
-		a.startPrepare(c.acct(), t.name, v.Version)
+		a.startPrepare(t.acct, t.name, v.Version)
 		f, cfg = v, vc
 	}
-	awswireJSON(c, http.StatusOK, a.configuration(string(c.acct()), f, cfg))
+	awswireJSON(c, http.StatusOK, a.configuration(string(t.acct), f, cfg))
 	return nil
 }
 
@@ -101,7 +101,7 @@ func notFoundAs(err error, fnARN string) error {
 // RevisionId guard and the state checks — marks the update in progress,
 // and starts its preparation.
 func (a *API) updateLatest(c *call, t target, revision string, change func(*function.Config)) (*store.Function, *function.Config, error) {
-	f, err := a.cfg.Functions.UpdateFunction(c.r.Context(), c.acct(), t.name, store.LatestVersion, func(f *store.Function) error {
+	f, err := a.cfg.Functions.UpdateFunction(c.r.Context(), t.acct, t.name, store.LatestVersion, func(f *store.Function) error {
 		cfg, err := function.Decode(f.Config)
 		if err != nil {
 			return err
@@ -116,11 +116,11 @@ func (a *API) updateLatest(c *call, t target, revision string, change func(*func
 		a.beginUpdate(f, cfg)
 		return nil
 	})
-	a.cache.forget(c.acct(), t.name)
+	a.cache.forget(t.acct, t.name)
 	if err != nil {
 		return nil, nil, notFoundAs(err, t.arn)
 	}
-	a.startPrepare(c.acct(), t.name, store.LatestVersion)
+	a.startPrepare(t.acct, t.name, store.LatestVersion)
 	cfg, err := function.Decode(f.Config)
 	if err != nil {
 		return nil, nil, err

@@ -23,8 +23,14 @@ type updateFunctionConfigurationInput struct {
 
 func (a *API) updateFunctionConfiguration(c *call) error {
 	var in updateFunctionConfigurationInput
-	t, err := a.begin(c, &in, "lambda:UpdateFunctionConfiguration", false)
+	if err := decode(c.body, &in); err != nil {
+		return err
+	}
+	t, err := a.resolve(c, false)
 	if err != nil {
+		return err
+	}
+	if err := a.authorizeOn(c, t, "lambda:UpdateFunctionConfiguration", configKeys(in.Layers, in.VpcConfig)); err != nil {
 		return err
 	}
 	set := updateSettings(&in)
@@ -34,8 +40,11 @@ func (a *API) updateFunctionConfiguration(c *call) error {
 	if err := unsupported(in.Layers, in.VpcConfig); err != nil {
 		return err
 	}
+	if err := a.passChangedRole(c, t, in.Role); err != nil {
+		return err
+	}
 	if in.DeadLetterConfig != nil {
-		if err := a.checkDeadLetterTarget(c, t.name, in.DeadLetterConfig.TargetArn); err != nil {
+		if err := a.checkDeadLetterTarget(t, in.DeadLetterConfig.TargetArn); err != nil {
 			return err
 		}
 	}
@@ -48,6 +57,22 @@ func (a *API) updateFunctionConfiguration(c *call) error {
 	if err != nil {
 		return err
 	}
-	awswireJSON(c, 200, a.configuration(string(c.acct()), f, cfg))
+	awswireJSON(c, 200, a.configuration(string(t.acct), f, cfg))
 	return nil
+}
+
+// passChangedRole runs the PassRole checks when the update gives the
+// function a role other than the one it has.
+func (a *API) passChangedRole(c *call, t target, role *string) error {
+	if role == nil {
+		return nil
+	}
+	_, cfg, err := a.load(c, t.unqualified())
+	if err != nil {
+		return err
+	}
+	if cfg.Role == *role {
+		return nil
+	}
+	return a.passRole(c, t.unqualified(), *role)
 }

@@ -20,7 +20,7 @@ func (a *API) publishVersion(c *call) error {
 	if err != nil {
 		return err
 	}
-	f, cfg, err := a.load(c, target{name: t.name, arn: t.arn})
+	f, cfg, err := a.load(c, t.unqualified())
 	if err != nil {
 		return err
 	}
@@ -40,11 +40,10 @@ func (a *API) publishVersion(c *call) error {
 		if err != nil {
 			return err
 		}
-		awswireJSON(c, http.StatusCreated, a.configuration(string(c.acct()), v, vc))
+		awswireJSON(c, http.StatusCreated, a.configuration(string(t.acct), v, vc))
 		return nil
 	}
-	v, err := a.cfg.Functions.PublishVersion(c.r.Context(), c.acct(), t.name, stampVersion(a, in.Description))
-	a.cache.forget(c.acct(), t.name)
+	v, err := a.publish(c, t, in.Description)
 	if err != nil {
 		return notFoundAs(err, t.arn)
 	}
@@ -52,14 +51,14 @@ func (a *API) publishVersion(c *call) error {
 	if err != nil {
 		return err
 	}
-	awswireJSON(c, http.StatusCreated, a.configuration(string(c.acct()), v, vc))
+	awswireJSON(c, http.StatusCreated, a.configuration(string(t.acct), v, vc))
 	return nil
 }
 
 // unchangedVersion finds the newest version when $LATEST has not changed
 // since it was published: publishing again returns it.
 func (a *API) unchangedVersion(c *call, t target, latest *function.Config) (*store.Function, bool) {
-	versions, err := a.cfg.Functions.ListVersions(c.r.Context(), c.acct(), t.name, "", 10000)
+	versions, err := a.cfg.Functions.ListVersions(c.r.Context(), t.acct, t.name, "", 10000)
 	if err != nil || len(versions) < 2 {
 		return nil, false
 	}
@@ -72,6 +71,23 @@ func (a *API) unchangedVersion(c *call, t target, latest *function.Config) (*sto
 		return newest, true
 	}
 	return nil, false
+}
+
+// publish publishes $LATEST of t as a new version, which gets a copy of
+// $LATEST's function policy.
+func (a *API) publish(c *call, t target, description string) (*store.Function, error) {
+	v, err := a.cfg.Functions.PublishVersion(c.r.Context(), t.acct, t.name, stampVersion(a, description))
+	a.cache.forget(t.acct, t.name)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.copyPolicy(c.r.Context(), t, v.Version); err != nil {
+		// The version is published; without its policy it grants less,
+		// never more, so the call still succeeds.
+		a.cfg.Logger.Warn("copy function policy to new version", "account", t.acct, "function", t.name,
+			"version", v.Version, "err", err)
+	}
+	return v, nil
 }
 
 // stampVersion returns the PublishVersion mutation: the new version gets
@@ -112,7 +128,7 @@ func (a *API) listVersions(c *call) error {
 	if err != nil {
 		return err
 	}
-	page, err := a.cfg.Functions.ListVersions(c.r.Context(), c.acct(), t.name, after, limit+1)
+	page, err := a.cfg.Functions.ListVersions(c.r.Context(), t.acct, t.name, after, limit+1)
 	if err != nil {
 		return notFoundAs(err, t.arn)
 	}
@@ -129,7 +145,7 @@ func (a *API) listVersions(c *call) error {
 		if err != nil {
 			return err
 		}
-		fc := listed(a.configuration(string(c.acct()), v, cfg))
+		fc := listed(a.configuration(string(t.acct), v, cfg))
 		if v.Version == store.LatestVersion {
 			fc.FunctionArn = t.arn + ":" + store.LatestVersion
 		}

@@ -40,8 +40,25 @@ type Spec struct {
 	// RuntimeDir is a host directory holding Lambent's runtime clients.
 	RuntimeDir string
 	Limits     Limits
+	// Egress asks for outbound network access. Implementations that
+	// isolate the network give the environment a route out only when this
+	// is set and the server allows egress; otherwise it can reach nothing
+	// outside itself. The process tier has the host's network either way.
+	Egress bool
 	// Output receives the runtime's stdout and stderr, interleaved.
 	Output *os.File
+}
+
+// Freezer is implemented by environments that can be frozen between
+// invocations: a frozen environment's processes do not run at all until
+// Thaw. The orchestrator freezes idle environments and thaws them before
+// it hands them the next event.
+type Freezer interface {
+	// Freeze stops every process of the environment and returns once
+	// they are stopped, or when ctx ends.
+	Freeze(ctx context.Context) error
+	// Thaw lets them run again.
+	Thaw() error
 }
 
 // Paths are the locations the runtime sees inside the environment.

@@ -10,7 +10,7 @@ import (
 )
 
 // role is the execution role every test function is created with.
-const role = "arn:aws:iam::000000000000:role/x"
+const role = framework.Role
 
 // createGoFunction creates name from the Go test function with the CLI and
 // waits until it is Active; it returns the create-function output.

@@ -59,6 +59,7 @@ func StartInProcessWith(t testing.TB, o Options, opts ...ServerOption) *Server {
 		})
 	}}
 	t.Cleanup(s.Stop)
+	ensureTestRole(t, s)
 	return s
 }
 

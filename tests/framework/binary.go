@@ -93,6 +93,9 @@ func StartBinary(t testing.TB, o BinaryOptions) *Binary {
 	})
 	b.Endpoint = b.awaitEndpoint(t)
 	b.MetricsURL = servingField(b.stderr.String(), "metrics=")
+	if !o.GenerateCredentials {
+		ensureTestRole(t, b.Server)
+	}
 	return b
 }
 

@@ -81,42 +81,54 @@ func (s *Server) AWSConfig() aws.Config {
 		Credentials: credentials.NewStaticCredentialsProvider(AccessKeyID, SecretAccessKey, "")}
 }
 
-var (
-	goFnOnce sync.Once
-	goFnZip  []byte
-	goFnErr  error
-)
+// builds holds the test functions built so far, once per test binary.
+var builds sync.Map // package name → *build
+
+type build struct {
+	once sync.Once
+	zip  []byte
+	err  error
+}
 
 // GoFunctionZip builds tests/testfunctions/gofn as a static "bootstrap"
 // (once per test binary) and returns it zipped.
-func GoFunctionZip(t testing.TB) []byte {
+func GoFunctionZip(t testing.TB) []byte { return TestFunctionZip(t, "gofn") }
+
+// CallerFunctionZip is tests/testfunctions/callerfn, a function that calls
+// STS and Lambda with its execution role's credentials.
+func CallerFunctionZip(t testing.TB) []byte { return TestFunctionZip(t, "callerfn") }
+
+// TestFunctionZip builds tests/testfunctions/<pkg> as a static
+// "bootstrap" (once per test binary) and returns it zipped.
+func TestFunctionZip(t testing.TB, pkg string) []byte {
 	t.Helper()
-	goFnOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "lambent-gofn-")
-		if err != nil {
-			goFnErr = err
-			return
-		}
-		defer os.RemoveAll(dir)
-		out := filepath.Join(dir, "bootstrap")
-		cmd := exec.Command("go", "build", "-tags", "lambda.norpc", "-trimpath", "-ldflags", "-s -w", "-o", out, "./tests/testfunctions/gofn")
-		cmd.Dir = testenv.RepoRoot(t)
-		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-		if b, err := cmd.CombinedOutput(); err != nil {
-			goFnErr = fmt.Errorf("build test function: %v\n%s", err, b)
-			return
-		}
-		bin, err := os.ReadFile(out)
-		if err != nil {
-			goFnErr = err
-			return
-		}
-		goFnZip, goFnErr = zipBytes([]zipEntry{{name: "bootstrap", data: bin, mode: 0o755}})
-	})
-	if goFnErr != nil {
-		t.Fatal(goFnErr)
+	v, _ := builds.LoadOrStore(pkg, &build{})
+	b := v.(*build)
+	b.once.Do(func() { b.zip, b.err = buildFunction(t, pkg) })
+	if b.err != nil {
+		t.Fatal(b.err)
 	}
-	return goFnZip
+	return b.zip
+}
+
+func buildFunction(t testing.TB, pkg string) ([]byte, error) {
+	dir, err := os.MkdirTemp("", "lambent-"+pkg+"-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	out := filepath.Join(dir, "bootstrap")
+	cmd := exec.Command("go", "build", "-tags", "lambda.norpc", "-trimpath", "-ldflags", "-s -w", "-o", out, "./tests/testfunctions/"+pkg)
+	cmd.Dir = testenv.RepoRoot(t)
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("build test function %s: %v\n%s", pkg, err, b)
+	}
+	bin, err := os.ReadFile(out)
+	if err != nil {
+		return nil, err
+	}
+	return zipBytes([]zipEntry{{name: "bootstrap", data: bin, mode: 0o755}})
 }
 
 type zipEntry struct {
@@ -163,9 +175,6 @@ func zipBytes(entries []zipEntry) ([]byte, error) {
 	}
 	return buf.Bytes(), nil
 }
-
-// Role is a well-formed execution role ARN.
-const Role = "arn:aws:iam::000000000000:role/lambent-test"
 
 // CreateGoFunction creates a provided.al2023 function from the Go test
 // function and waits until it is Active.

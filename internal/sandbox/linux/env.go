@@ -8,6 +8,7 @@ import (
 	"hash/fnv"
 	"io"
 	"net"
+	"net/netip"
 	"os"
 	"os/exec"
 	"runtime"
@@ -27,6 +28,8 @@ const runtimeAPIAddr = "127.0.0.1:9001"
 // Paths inside every environment.
 var paths = sandbox.Paths{TaskRoot: "/var/task", RuntimeDir: "/var/runtime", Tmp: "/tmp"}
 
+var _ sandbox.Freezer = (*env)(nil)
+
 // startTimeout bounds the init's setup, from config to exec.
 const startTimeout = 30 * time.Second
 
@@ -41,6 +44,7 @@ type initProc struct {
 	statusR *os.File      // status pipe: EOF once the runtime is exec'd
 	exited  chan struct{} // closed once the init (then the runtime) is reaped
 	waitErr error         // cmd.Wait's result, set before exited closes
+	veth    *veth         // the link to the host with egress; nil without
 }
 
 func newInitProc() *initProc { return &initProc{pidfd: -1, exited: make(chan struct{})} }
@@ -117,6 +121,9 @@ func (e *env) create() error {
 			go e.wait()
 		}
 	}
+	if err == nil {
+		err = e.network()
+	}
 	if terr := <-tmpErr; terr != nil {
 		err = errors.Join(err, fmt.Errorf("prepare /tmp: %w", terr))
 	}
@@ -124,6 +131,56 @@ func (e *env) create() error {
 }
 
 func (e *env) root() string { return e.dir + "/root" }
+
+// network gives the environment egress when its Spec asks for it and the
+// sandbox allows it, and takes away a pooled init's veth when not.
+func (e *env) network() error {
+	n := e.s.net
+	switch {
+	case n == nil:
+		return nil
+	case e.spec.Egress && e.veth == nil:
+		v, err := n.attach(e.cmd.Process.Pid)
+		e.veth = v
+		return err
+	case !e.spec.Egress && e.veth != nil:
+		v := e.veth
+		e.veth = nil
+		return n.detach(e.cmd.Process.Pid, v)
+	}
+	return nil
+}
+
+// egressAddr is the environment's address, when it has egress.
+func (e *env) egressAddr() (netip.Addr, bool) {
+	if e.veth == nil {
+		return netip.Addr{}, false
+	}
+	return e.veth.addr, true
+}
+
+// Freeze stops every process of the environment (cgroup v1 freezer.state
+// FROZEN, v2 cgroup.freeze) and waits until they are stopped.
+func (e *env) Freeze(ctx context.Context) error {
+	e.mu.Lock()
+	gone := e.gone
+	e.mu.Unlock()
+	if gone {
+		return errors.New("freeze: environment destroyed")
+	}
+	return e.cg.Freeze(ctx)
+}
+
+// Thaw lets a frozen environment run again.
+func (e *env) Thaw() error {
+	e.mu.Lock()
+	gone := e.gone
+	e.mu.Unlock()
+	if gone {
+		return errors.New("thaw: environment destroyed")
+	}
+	return e.cg.Thaw()
+}
 
 // startInit starts an init for p, whose cgroup exists, on the spawner
 // thread and, on v1, places it in the cgroup while it waits for its
@@ -257,7 +314,7 @@ func (e *env) Start(argv, environ []string) error {
 	e.mu.Unlock()
 	cfg := sandboxinit.Config{
 		Root: e.root(), Binds: e.s.binds(e.spec), Tmp: tmp, Hostname: hostname(e.spec.ID),
-		UID: e.s.cfg.UID, GID: e.s.cfg.GID, NoFile: 1024,
+		UID: e.s.cfg.UID, GID: e.s.cfg.GID, NoFile: 1024, Nameservers: e.nameservers(),
 		Argv: argv, Env: append([]string{}, environ...), Dir: paths.TaskRoot,
 	}
 	data, err := json.Marshal(cfg)
@@ -272,6 +329,14 @@ func (e *env) Start(argv, environ []string) error {
 		return fmt.Errorf("start runtime: send config: %w", err)
 	}
 	return e.readStatus()
+}
+
+// nameservers are the resolvers an environment with egress uses.
+func (e *env) nameservers() []string {
+	if e.veth == nil {
+		return nil
+	}
+	return e.s.net.nameservers
 }
 
 // sendConfig writes data on the config socket, with out (when set)

@@ -11,7 +11,8 @@ import (
 // Lambent that crashed or was killed. Live instances, in this process or
 // another, are left alone. The /tmp loop devices of those environments
 // detach themselves once their processes are dead, and their images were
-// unlinked when attached, so the cgroups are all there is to clean. It
+// unlinked when attached, so the cgroups are all there is to clean,
+// besides their nftables rules and veths (cleanupNetwork). It
 // returns how many environments it removed. Call it at start-up, before
 // New; it needs root.
 func CleanupLeftovers() (int, error) {
@@ -29,6 +30,11 @@ func CleanupLeftovers() (int, error) {
 	}
 	if err != nil {
 		return n, fmt.Errorf("clean up leftover environments: %w", err)
+	}
+	// The processes are dead: what is left of the network is rules and,
+	// rarely, veths whose namespace outlived them.
+	if err := cleanupNetwork(); err != nil {
+		return n, fmt.Errorf("clean up leftover egress: %w", err)
 	}
 	return n, nil
 }

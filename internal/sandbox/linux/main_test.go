@@ -50,6 +50,12 @@ func newSandbox(t testing.TB, cfg Config) *Sandbox {
 			t.Errorf("Close: %v", err)
 		}
 		checkNoLeftovers(t, cfg.Dir, cgroups)
+		if sb.net != nil {
+			checkNoVeths(t, sb.net.tag)
+			if n := rulesByOwner(t)[sb.net.owner]; n > 0 {
+				t.Errorf("%d nftables rules left", n)
+			}
+		}
 	})
 	return sb
 }
@@ -149,11 +155,18 @@ func (o *output) report(t testing.TB) map[string]string {
 	return nil
 }
 
-// envFor creates an environment running nothing yet.
+// envFor creates an environment without egress, running nothing yet.
 func envFor(t testing.TB, sb *Sandbox, id string, limits sandbox.Limits, out *output) sandbox.Env {
 	t.Helper()
+	return envForEgress(t, sb, id, limits, out, false)
+}
+
+// envForEgress creates an environment running nothing yet, asking for
+// egress or not.
+func envForEgress(t testing.TB, sb *Sandbox, id string, limits sandbox.Limits, out *output, egress bool) sandbox.Env {
+	t.Helper()
 	code, rt := probeCode(t)
-	env, err := sb.Create(t.Context(), sandbox.Spec{ID: id, CodeDir: code, RuntimeDir: rt, Limits: limits, Output: out.f})
+	env, err := sb.Create(t.Context(), sandbox.Spec{ID: id, CodeDir: code, RuntimeDir: rt, Limits: limits, Output: out.f, Egress: egress})
 	if err != nil {
 		t.Fatalf("Create: %v", err)
 	}

@@ -216,6 +216,13 @@ func (s *Sandbox) newPooledInit(name string) (*initProc, error) {
 	if err := s.startInit(ip); err != nil {
 		return nil, errors.Join(err, ip.destroy(ip.exited))
 	}
+	if s.net != nil { // most environments have egress: the veth is made here, off the request path
+		v, err := s.net.attach(ip.cmd.Process.Pid)
+		if err != nil {
+			return nil, errors.Join(err, ip.destroy(ip.exited))
+		}
+		ip.veth = v
+	}
 	return ip, nil
 }
 

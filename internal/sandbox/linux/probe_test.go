@@ -55,6 +55,34 @@ func runProbe(args []string) int {
 		report(fillTmp())
 	case "tmpwrite":
 		report(map[string]string{"write": errName(os.WriteFile("/tmp/"+args[0], []byte("x"), 0o600))})
+	case "dial": // dial each address; report address → result
+		r := map[string]string{}
+		var mu sync.Mutex
+		var wg sync.WaitGroup
+		for _, a := range args {
+			wg.Go(func() {
+				res := dialErr(a)
+				mu.Lock()
+				r[a] = res
+				mu.Unlock()
+			})
+		}
+		wg.Wait()
+		report(r)
+	case "serve": // listen on args[0] (all addresses), report, accept forever
+		ln, err := net.Listen("tcp", ":"+args[0])
+		report(map[string]string{"listen": errName(err)})
+		for err == nil {
+			var c net.Conn
+			if c, err = ln.Accept(); err == nil {
+				c.Close()
+			}
+		}
+	case "spin": // print a numbered line about every millisecond, forever
+		for i := 0; ; i++ {
+			fmt.Printf("spin %d\n", i)
+			time.Sleep(time.Millisecond)
+		}
 	case "tmpcheck":
 		_, err := os.Stat("/tmp/" + args[0])
 		report(map[string]string{"stat": errName(err)})
@@ -221,6 +249,10 @@ func dialErr(addr string) string {
 	c, err := net.DialTimeout("tcp", addr, 2*time.Second)
 	if err == nil {
 		c.Close()
+	}
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return "timeout"
 	}
 	return errName(err)
 }

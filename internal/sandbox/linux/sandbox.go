@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"net"
+	"net/netip"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -64,7 +66,17 @@ type Config struct {
 	// /proc/self/exe, which requires sandboxinit.Dispatch in main (or
 	// TestMain).
 	InitPath string
-	Logger   *slog.Logger
+	// Egress is the environments' outbound networking: EgressNone (the
+	// default; lo only) or EgressNAT, which gives the environments whose
+	// Spec asks for it a veth and NAT to the uplinks (net.go, nft.go).
+	Egress Egress
+	// EgressNetwork is where environments' addresses come from; its first
+	// address is the gateway. Default DefaultEgressNetwork.
+	EgressNetwork netip.Prefix
+	// Uplinks are the interfaces environments may reach the outside
+	// through; default the interfaces of the IPv4 default routes.
+	Uplinks []string
+	Logger  *slog.Logger
 }
 
 // ErrNoInit is returned by New when this binary cannot act as the sandbox
@@ -79,6 +91,7 @@ type Sandbox struct {
 	spawn *spawner
 	disk  *diskTmp // nil: /tmp on tmpfs
 	pool  *pool
+	net   *network // nil without egress
 
 	mu   sync.Mutex
 	envs map[*env]struct{} // created and not yet destroyed
@@ -113,6 +126,12 @@ func New(cfg Config) (*Sandbox, error) {
 		return nil, fmt.Errorf("linux sandbox: %w", err)
 	}
 	s := &Sandbox{cfg: cfg, cg: cg, spawn: newSpawner(), disk: disk, envs: map[*env]struct{}{}}
+	if cfg.Egress == EgressNAT {
+		if s.net, err = newNetwork(cfg, owner); err != nil {
+			s.spawn.close()
+			return nil, errors.Join(fmt.Errorf("linux sandbox: egress: %w", err), cg.Close())
+		}
+	}
 	s.pool = newPool(s)
 	return s, nil
 }
@@ -149,6 +168,16 @@ func (c *Config) defaults() error {
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	switch c.Egress {
+	case "":
+		c.Egress = EgressNone
+	case EgressNone, EgressNAT:
+	default:
+		return fmt.Errorf("linux sandbox: unknown egress %q", c.Egress)
+	}
+	if !c.EgressNetwork.IsValid() {
+		c.EgressNetwork = DefaultEgressNetwork
 	}
 	switch c.Tmp {
 	case TmpAuto, TmpDisk, TmpMemory:
@@ -198,7 +227,30 @@ func (s *Sandbox) Close() error {
 	if s.disk != nil {
 		s.disk.close()
 	}
+	if s.net != nil {
+		errs = append(errs, s.net.close())
+	}
 	return errors.Join(append(errs, poolErr, s.cg.Close())...)
+}
+
+// Gateway is the host's address as the environments with egress see it
+// (their default route), and false without egress.
+func (s *Sandbox) Gateway() (netip.Addr, bool) {
+	if s.net == nil {
+		return netip.Addr{}, false
+	}
+	return s.net.gw, true
+}
+
+// ListenGateway listens on the gateway address at port (0: any) and lets
+// environments with egress connect to it: the one hole in the firewall
+// between them and the host, meant for Lambent's own API. It fails
+// without egress.
+func (s *Sandbox) ListenGateway(port int) (net.Listener, error) {
+	if s.net == nil {
+		return nil, errors.New("linux sandbox: no egress, so no gateway")
+	}
+	return s.net.listenGateway(port)
 }
 
 func (s *Sandbox) track(e *env, live bool) {

@@ -32,6 +32,9 @@ type Config struct {
 	Env  []string `json:"env"`
 	// Dir is the working directory inside, e.g. /var/task.
 	Dir string `json:"dir"`
+	// Nameservers go into /etc/resolv.conf; empty means none reachable
+	// (127.0.0.1, so that lookups fail fast).
+	Nameservers []string `json:"nameservers,omitempty"`
 }
 
 // Bind is one read-only bind mount.
@@ -66,6 +69,11 @@ func (c *Config) Validate() error {
 		return errors.New("uid and gid must be unprivileged")
 	case c.Tmp.Device == "" && c.Tmp.SizeMB <= 0:
 		return errors.New("tmp needs a device or a size")
+	}
+	for _, ns := range c.Nameservers {
+		if strings.ContainsAny(ns, " \t\n\x00") || ns == "" {
+			return errors.New("malformed nameserver")
+		}
 	}
 	for _, b := range c.Binds {
 		if !insideTarget(b.Target) || b.Source == "" || !path.IsAbs(b.Source) {

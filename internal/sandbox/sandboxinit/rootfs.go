@@ -65,14 +65,23 @@ func buildRoot(c *Config) error {
 // writeEtc writes the minimal /etc: users, hosts, resolver and nsswitch.
 func writeEtc(c *Config) error {
 	uid, gid := strconv.Itoa(c.UID), strconv.Itoa(c.GID)
+	// Without egress the environment has no network besides lo: lookups
+	// fail fast.
+	resolv := "nameserver 127.0.0.1\noptions timeout:1 attempts:1\n"
+	if len(c.Nameservers) > 0 {
+		resolv = ""
+		for _, ns := range c.Nameservers {
+			resolv += "nameserver " + ns + "\n"
+		}
+		resolv += "options timeout:2 attempts:2\n"
+	}
 	files := map[string]string{
 		"passwd": "root:x:0:0:root:/root:/sbin/nologin\n" +
 			"sbx_user1051:x:" + uid + ":" + gid + "::/tmp:/sbin/nologin\n",
 		"group": "root:x:0:\nsbx_user1051:x:" + gid + ":\n",
 		"hosts": "127.0.0.1\tlocalhost sandbox.localdomain " + c.Hostname + "\n" +
 			"::1\tlocalhost ip6-localhost ip6-loopback\n",
-		// The environment has no network besides lo: lookups fail fast.
-		"resolv.conf":   "nameserver 127.0.0.1\noptions timeout:1 attempts:1\n",
+		"resolv.conf":   resolv,
 		"nsswitch.conf": "passwd: files\ngroup: files\nhosts: files dns\n",
 	}
 	for name, content := range files {

@@ -1,0 +1,310 @@
+package enforce
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"lambent/internal/account"
+	"lambent/internal/authz"
+	"lambent/internal/clock"
+	"lambent/internal/errkind"
+	"lambent/internal/iam"
+	"lambent/internal/policy"
+	"lambent/internal/store"
+)
+
+// identities resolves the identity side of a principal; *iam.Service
+// implements it.
+type identities interface {
+	PrincipalPolicies(ctx context.Context, acct account.ID, kind iam.EntityKind, name string) (*iam.PolicySet, error)
+	ManagedPolicyDocument(ctx context.Context, acct account.ID, arn string) (*policy.Policy, error)
+}
+
+// resourcePolicies reads stored resource policies; store.IAM implements it.
+type resourcePolicies interface {
+	GetIAMEntity(ctx context.Context, acct account.ID, kind, key string) (*store.IAMEntity, error)
+}
+
+// Config wires an Authorizer.
+type Config struct {
+	Identities identities
+	Resources  resourcePolicies
+	Clock      clock.Clock
+}
+
+// Authorizer decides requests with the policy engine.
+type Authorizer struct {
+	ids       identities
+	resources resourcePolicies
+	clock     clock.Clock
+	parsed    parseCache // resource and session policy documents
+}
+
+var _ authz.Authorizer = (*Authorizer)(nil)
+
+// New returns an Authorizer.
+func New(cfg Config) (*Authorizer, error) {
+	if cfg.Identities == nil || cfg.Resources == nil || cfg.Clock == nil {
+		return nil, errors.New("enforce: missing dependency")
+	}
+	return &Authorizer{ids: cfg.Identities, resources: cfg.Resources, clock: cfg.Clock}, nil
+}
+
+// Authorize implements authz.Authorizer.
+func (a *Authorizer) Authorize(ctx context.Context, r authz.Request) error {
+	p := r.Principal
+	if p == nil {
+		return authz.Denied(r)
+	}
+	if p.IsRoot && p.Session == nil && p.Account == r.ResourceAccount {
+		return nil
+	}
+	req, ps, err := a.Prepare(ctx, r)
+	if err != nil {
+		return err
+	}
+	if err := a.loadResourcePolicy(ctx, r, ps); err != nil {
+		return err
+	}
+	return policy.Evaluate(req, ps).Err(req)
+}
+
+// Prepare builds the engine's request and the caller's policies for r
+// without a resource policy; callers that bring their own (AssumeRole's
+// trust policy) evaluate themselves. A caller whose identity no longer
+// exists (a deleted user or role) is denied.
+func (a *Authorizer) Prepare(ctx context.Context, r authz.Request) (*policy.Request, *policy.Policies, error) {
+	p := r.Principal
+	if p == nil {
+		return nil, nil, authz.Denied(r)
+	}
+	req := &policy.Request{Principal: enginePrincipal(p), Action: r.Action, Resource: r.Resource}
+	ps := &policy.Policies{ResourceAccount: string(r.ResourceAccount)}
+	var tags map[string]string
+	if !p.IsRoot {
+		set, err := a.identity(ctx, p)
+		if err != nil {
+			if errkind.Is(err, errkind.NotFound) {
+				return nil, nil, authz.Denied(r)
+			}
+			return nil, nil, fmt.Errorf("resolve %s: %w", p.ARN, err)
+		}
+		ps.Identity, ps.Boundary, tags = set.Identity, set.Boundary, set.Tags
+		if p.Session != nil && p.Type == authz.TypeAssumedRole {
+			if ps.Session, err = a.sessionPolicies(ctx, p); err != nil {
+				return nil, nil, err
+			}
+		}
+	}
+	req.Context = a.context(ctx, r, tags)
+	return req, ps, nil
+}
+
+func (a *Authorizer) identity(ctx context.Context, p *authz.Principal) (*iam.PolicySet, error) {
+	switch p.Type {
+	case authz.TypeUser:
+		return a.ids.PrincipalPolicies(ctx, p.Account, iam.KindUser, p.Name)
+	case authz.TypeAssumedRole:
+		return a.ids.PrincipalPolicies(ctx, p.Account, iam.KindRole, p.Name)
+	}
+	return nil, errkind.New(errkind.NotFound, "unknown principal type")
+}
+
+// sessionPolicies compiles a session's inline and managed session policies.
+// A session created with policies that no longer parse or exist is denied
+// everything (fail closed): the session slot then holds an empty policy.
+func (a *Authorizer) sessionPolicies(ctx context.Context, p *authz.Principal) ([]*policy.Policy, error) {
+	s := p.Session
+	if s.Policy == "" && len(s.PolicyARNs) == 0 {
+		return nil, nil
+	}
+	out := make([]*policy.Policy, 0, 1+len(s.PolicyARNs))
+	if s.Policy != "" {
+		pol, err := a.parsed.get(s.Policy, policy.Session)
+		if err != nil {
+			return []*policy.Policy{denyAll}, nil
+		}
+		out = append(out, pol)
+	}
+	for _, arn := range s.PolicyARNs {
+		pol, err := a.ids.ManagedPolicyDocument(ctx, p.Account, arn)
+		if err != nil {
+			if errkind.Is(err, errkind.NotFound) {
+				continue // a deleted managed session policy grants nothing
+			}
+			return nil, fmt.Errorf("session policy %s: %w", arn, err)
+		}
+		out = append(out, pol)
+	}
+	if len(out) == 0 {
+		return []*policy.Policy{denyAll}, nil
+	}
+	return out, nil
+}
+
+// denyAll is a session policy that allows nothing.
+var denyAll = mustParse(`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}`, policy.Session)
+
+func mustParse(doc string, k policy.Kind) *policy.Policy {
+	p, err := policy.Parse([]byte(doc), k)
+	if err != nil {
+		panic(err)
+	}
+	return p
+}
+
+// loadResourcePolicy puts the target's resource policy into ps: today the
+// Lambda function policy of the version or function r.Resource names.
+func (a *Authorizer) loadResourcePolicy(ctx context.Context, r authz.Request, ps *policy.Policies) error {
+	name, qualifier, ok := functionOf(r.Resource)
+	if !ok || !r.ResourceAccount.Valid() {
+		return nil
+	}
+	e, err := a.resources.GetIAMEntity(ctx, r.ResourceAccount, store.KindFunctionPolicy, store.FunctionPolicyKey(name, qualifier))
+	if err != nil {
+		if errkind.Is(err, errkind.NotFound) {
+			return nil
+		}
+		return fmt.Errorf("read function policy: %w", err)
+	}
+	pol, err := a.parsed.get(string(e.Doc), policy.Resource)
+	if err != nil {
+		return fmt.Errorf("stored function policy does not parse: %w", err)
+	}
+	ps.Resource = pol
+	return nil
+}
+
+// functionOf splits arn:aws:lambda:REGION:ACCT:function:NAME[:QUALIFIER].
+func functionOf(resource string) (name, qualifier string, ok bool) {
+	parts := strings.SplitN(resource, ":", 8)
+	if len(parts) < 7 || parts[0] != "arn" || parts[2] != "lambda" || parts[5] != "function" {
+		return "", "", false
+	}
+	if len(parts) == 8 {
+		qualifier = parts[7]
+	}
+	return parts[6], qualifier, true
+}
+
+// enginePrincipal translates an authenticated principal.
+func enginePrincipal(p *authz.Principal) policy.Principal {
+	ep := policy.Principal{ARN: p.ARN, Account: string(p.Account)}
+	switch {
+	case p.IsRoot:
+		ep.Type = policy.Root
+	case p.Type == authz.TypeAssumedRole:
+		ep.Type = policy.AssumedRole
+		if p.Session != nil {
+			ep.RoleARN, ep.UniqueID = p.Session.RoleARN, p.Session.RoleID
+		}
+	default:
+		ep.Type = policy.User
+		ep.UniqueID = p.UserID
+	}
+	return ep
+}
+
+// context merges the handler's keys with the global keys of §4.1. Keys are
+// lower-cased, which lets the engine use the map as is.
+func (a *Authorizer) context(ctx context.Context, r authz.Request, tags map[string]string) map[string][]string {
+	p := r.Principal
+	m := make(map[string][]string, len(r.Context)+12+len(tags))
+	for k, v := range r.Context {
+		m[strings.ToLower(k)] = v
+	}
+	now := a.clock.Now()
+	ri, ok := authz.RequestInfoFrom(ctx)
+	if ok {
+		if !ri.Time.IsZero() {
+			now = ri.Time
+		}
+		if ri.SourceIP != "" {
+			m["aws:sourceip"] = []string{ri.SourceIP}
+		}
+		m["aws:securetransport"] = []string{strconv.FormatBool(ri.SecureTransport)}
+		if ri.Region != "" {
+			m["aws:requestedregion"] = []string{ri.Region}
+		}
+	}
+	m["aws:currenttime"] = []string{now.UTC().Format(time.RFC3339)}
+	m["aws:epochtime"] = []string{strconv.FormatInt(now.Unix(), 10)}
+	m["aws:principalarn"] = []string{principalARN(p)}
+	m["aws:principalaccount"] = []string{string(p.Account)}
+	m["aws:principaltype"] = []string{principalType(p)}
+	m["aws:userid"] = []string{p.UserID}
+	if p.Type == authz.TypeUser {
+		m["aws:username"] = []string{p.Name}
+	}
+	for k, v := range tags {
+		m["aws:principaltag/"+strings.ToLower(k)] = []string{v}
+	}
+	if s := p.Session; s != nil {
+		for k, v := range s.Tags {
+			m["aws:principaltag/"+strings.ToLower(k)] = []string{v}
+		}
+		m["aws:tokenissuetime"] = []string{s.Issued.UTC().Format(time.RFC3339)}
+		if s.SourceIdentity != "" {
+			m["aws:sourceidentity"] = []string{s.SourceIdentity}
+		}
+		if s.SourceFunctionARN != "" {
+			m["lambda:sourcefunctionarn"] = []string{s.SourceFunctionARN}
+		}
+		m["aws:multifactorauthpresent"] = []string{"false"}
+	}
+	return m
+}
+
+// principalARN is aws:PrincipalArn: for a role session, the role's ARN.
+func principalARN(p *authz.Principal) string {
+	if p.Type == authz.TypeAssumedRole && p.Session != nil && p.Session.RoleARN != "" {
+		return p.Session.RoleARN
+	}
+	return p.ARN
+}
+
+func principalType(p *authz.Principal) string {
+	if p.IsRoot {
+		return authz.TypeAccount
+	}
+	return p.Type
+}
+
+// parseCache keeps compiled resource and session policies by document.
+type parseCache struct {
+	mu sync.Mutex
+	m  map[parseKey]*policy.Policy
+}
+
+type parseKey struct {
+	doc  string
+	kind policy.Kind
+}
+
+const parseCacheMax = 4096
+
+func (c *parseCache) get(doc string, kind policy.Kind) (*policy.Policy, error) {
+	k := parseKey{doc, kind}
+	c.mu.Lock()
+	p, ok := c.m[k]
+	c.mu.Unlock()
+	if ok {
+		return p, nil
+	}
+	p, err := policy.Parse([]byte(doc), kind)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	if c.m == nil || len(c.m) >= parseCacheMax {
+		c.m = make(map[parseKey]*policy.Policy)
+	}
+	c.m[k] = p
+	c.mu.Unlock()
+	return p, nil
+}
