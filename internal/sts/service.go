@@ -34,9 +34,9 @@ type preparer interface {
 
 // Config wires the service.
 type Config struct {
-	Roles  roles
+	Roles   roles
 	Callers preparer
-	Clock  clock.Clock
+	Clock   clock.Clock
 	// MasterKey is the server's master key; the token key is derived from
 	// it.
 	MasterKey []byte
