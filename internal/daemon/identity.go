@@ -6,10 +6,8 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"log/slog"
-	"net/http"
 
 	"lambent/internal/account"
-	"lambent/internal/awsquery"
 	"lambent/internal/clock"
 	"lambent/internal/enforce"
 	"lambent/internal/iam"
@@ -29,8 +27,8 @@ type identity struct {
 	sts     *sts.Service
 	authn   *sts.Authenticator
 	orgs    *orgs.Service
-	iamAPI  queryServer
-	stsAPI  queryServer
+	iamAPI  *iamapi.API
+	stsAPI  *stsapi.API
 	orgsAPI *orgs.API
 }
 
@@ -46,7 +44,13 @@ func buildIdentity(ctx context.Context, db *sqlite.DB, clk clock.Clock, log *slo
 	if id.iam, err = iam.New(iam.Config{Store: db, Clock: clk, SecretKey: secretKey, Region: region}); err != nil {
 		return nil, err
 	}
-	if id.authz, err = enforce.New(enforce.Config{Identities: id.iam, Resources: db, Clock: clk}); err != nil {
+	if id.orgs, err = orgs.New(orgs.Config{Accounts: db, Roles: id.iam, Clock: clk, Management: mgmt}); err != nil {
+		return nil, err
+	}
+	if err := id.orgs.Bootstrap(ctx); err != nil {
+		return nil, fmt.Errorf("register the management account: %w", err)
+	}
+	if id.authz, err = enforce.New(enforce.Config{Identities: id.iam, Resources: db, Clock: clk, Organizations: id.orgs}); err != nil {
 		return nil, err
 	}
 	if id.sts, err = sts.New(sts.Config{Roles: id.iam, Callers: id.authz, Clock: clk, MasterKey: masterKey}); err != nil {
@@ -54,43 +58,16 @@ func buildIdentity(ctx context.Context, db *sqlite.DB, clk clock.Clock, log *slo
 	}
 	id.authn = sts.NewAuthenticator([]sts.RootKey{{Account: mgmt, AccessKeyID: rc.AccessKeyID, SecretAccessKey: rc.SecretAccessKey}},
 		id.iam, id.sts)
-	if id.orgs, err = orgs.New(orgs.Config{Accounts: db, Roles: id.iam, Clock: clk, Management: mgmt}); err != nil {
-		return nil, err
-	}
-	if err := id.orgs.Bootstrap(ctx); err != nil {
-		return nil, fmt.Errorf("register the management account: %w", err)
-	}
 	if id.orgsAPI, err = orgs.NewAPI(id.orgs, id.authz, log); err != nil {
 		return nil, err
 	}
-	iamAPI, err := iamapi.New(iamapi.Config{IAM: id.iam, Authorizer: id.authz, Logger: log})
-	if err != nil {
+	if id.iamAPI, err = iamapi.New(iamapi.Config{IAM: id.iam, Authorizer: id.authz, Logger: log}); err != nil {
 		return nil, err
 	}
-	stsAPI, err := stsapi.New(stsapi.Config{STS: id.sts, Logger: log})
-	if err != nil {
+	if id.stsAPI, err = stsapi.New(stsapi.Config{STS: id.sts, Logger: log}); err != nil {
 		return nil, err
 	}
-	id.iamAPI = queryServer{api: iamAPI, service: awsquery.IAM, log: log}
-	id.stsAPI = queryServer{api: stsAPI, service: awsquery.STS, log: log}
 	return id, nil
-}
-
-// queryServer gives a Query API the gateway's error hook.
-type queryServer struct {
-	api interface {
-		Serve(w http.ResponseWriter, r *http.Request, body []byte, requestID string)
-	}
-	service awsquery.Service
-	log     *slog.Logger
-}
-
-func (q queryServer) Serve(w http.ResponseWriter, r *http.Request, body []byte, requestID string) {
-	q.api.Serve(w, r, body, requestID)
-}
-
-func (q queryServer) WriteError(w http.ResponseWriter, requestID string, err error) {
-	awsquery.WriteError(w, q.log, q.service, requestID, err)
 }
 
 // executionRoles adapts the STS service to the invoke manager.

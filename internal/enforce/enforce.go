@@ -30,11 +30,19 @@ type resourcePolicies interface {
 	GetIAMEntity(ctx context.Context, acct account.ID, kind, key string) (*store.IAMEntity, error)
 }
 
+// organizations tells which organization an account belongs to;
+// *orgs.Service implements it.
+type organizations interface {
+	OrganizationOf(ctx context.Context, acct account.ID) (string, error)
+}
+
 // Config wires an Authorizer.
 type Config struct {
 	Identities identities
 	Resources  resourcePolicies
 	Clock      clock.Clock
+	// Organizations, when set, fills aws:PrincipalOrgID.
+	Organizations organizations
 }
 
 // Authorizer decides requests with the policy engine.
@@ -42,7 +50,9 @@ type Authorizer struct {
 	ids       identities
 	resources resourcePolicies
 	clock     clock.Clock
+	orgs      organizations
 	parsed    parseCache // resource and session policy documents
+	orgOf     sync.Map   // account.ID → organization ID ("" for none)
 }
 
 var _ authz.Authorizer = (*Authorizer)(nil)
@@ -52,7 +62,7 @@ func New(cfg Config) (*Authorizer, error) {
 	if cfg.Identities == nil || cfg.Resources == nil || cfg.Clock == nil {
 		return nil, errors.New("enforce: missing dependency")
 	}
-	return &Authorizer{ids: cfg.Identities, resources: cfg.Resources, clock: cfg.Clock}, nil
+	return &Authorizer{ids: cfg.Identities, resources: cfg.Resources, clock: cfg.Clock, orgs: cfg.Organizations}, nil
 }
 
 // Authorize implements authz.Authorizer.
@@ -102,7 +112,29 @@ func (a *Authorizer) Prepare(ctx context.Context, r authz.Request) (*policy.Requ
 		}
 	}
 	req.Context = a.context(ctx, r, tags)
+	if org := a.organizationOf(ctx, p.Account); org != "" {
+		req.Context["aws:principalorgid"] = []string{org}
+	}
 	return req, ps, nil
+}
+
+// organizationOf returns an account's organization, cached: an account
+// joins its organization when it is created and never leaves it.
+func (a *Authorizer) organizationOf(ctx context.Context, acct account.ID) string {
+	if a.orgs == nil {
+		return ""
+	}
+	if v, ok := a.orgOf.Load(acct); ok {
+		return v.(string)
+	}
+	org, err := a.orgs.OrganizationOf(ctx, acct)
+	if err != nil {
+		return "" // the key is absent; conditions on it fail closed
+	}
+	if org != "" {
+		a.orgOf.Store(acct, org)
+	}
+	return org
 }
 
 func (a *Authorizer) identity(ctx context.Context, p *authz.Principal) (*iam.PolicySet, error) {

@@ -146,3 +146,9 @@ func operations() map[string]handler {
 		"SimulateCustomPolicy":      simulateCustomPolicy, "SimulatePrincipalPolicy": simulatePrincipalPolicy,
 	}
 }
+
+// WriteError writes err as an IAM <ErrorResponse>, for failures the
+// gateway meets before a request reaches Serve (a bad signature).
+func (a *API) WriteError(w http.ResponseWriter, requestID string, err error) {
+	awsquery.WriteError(w, a.cfg.Logger, awsquery.IAM, requestID, err)
+}

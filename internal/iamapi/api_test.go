@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"lambent/internal/authz"
+	"lambent/internal/errkind"
 )
 
 // denyAll denies everything as the authorisation point does.
@@ -120,5 +121,14 @@ func TestGetQueryString(t *testing.T) {
 	}
 	if w.Header().Get("Content-Type") != "text/xml" || w.Header().Get("X-Amzn-Requestid") != "req-1" {
 		t.Errorf("headers %v", w.Header())
+	}
+}
+
+func TestWriteError(t *testing.T) {
+	f := newFixture(t, nil)
+	w := httptest.NewRecorder()
+	f.api.WriteError(w, "req-1", errkind.WithDetail(errkind.Unauthenticated, "SignatureDoesNotMatch", "bad signature"))
+	if w.Code != 403 || !strings.Contains(w.Body.String(), "<Code>SignatureDoesNotMatch</Code><Message>bad signature</Message>") {
+		t.Errorf("%d %s", w.Code, w.Body)
 	}
 }

@@ -107,10 +107,3 @@ func (z *freezer) stop() {
 		z.timer.Stop()
 	}
 }
-
-// isFrozen reports whether the environment is frozen now (tests).
-func (z *freezer) isFrozen() bool {
-	z.mu.Lock()
-	defer z.mu.Unlock()
-	return z.frozen
-}

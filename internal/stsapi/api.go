@@ -141,3 +141,9 @@ func (a *API) getSessionToken(ctx context.Context, p *authz.Principal, q awsquer
 	}
 	return sessionTokenResult{Credentials: credentials(c)}, nil
 }
+
+// WriteError writes err as an STS <ErrorResponse>, for failures the
+// gateway meets before a request reaches Serve (a bad signature).
+func (a *API) WriteError(w http.ResponseWriter, requestID string, err error) {
+	awsquery.WriteError(w, a.cfg.Logger, awsquery.STS, requestID, err)
+}

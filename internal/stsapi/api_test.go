@@ -392,3 +392,13 @@ func shape(v any) any {
 	}
 	return out
 }
+
+func TestWriteError(t *testing.T) {
+	a := newAPI(t, &fakeSTS{})
+	w := httptest.NewRecorder()
+	a.WriteError(w, "req-1", errkind.WithDetail(errkind.Unauthenticated, "ExpiredToken", "The security token included in the request is expired"))
+	st, e := failure(t, w)
+	if st != 403 || e.Error.Code != "ExpiredToken" {
+		t.Errorf("%d %+v", st, e)
+	}
+}

@@ -255,6 +255,20 @@ func TestOrganizationAccountsAndCrossAccountInvoke(t *testing.T) {
 	}
 	_, err = lb.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String(fnARN)})
 	apiError(t, err, "AccessDeniedException", "lambda:InvokeFunction")
+
+	// A grant to the whole organization (aws:PrincipalOrgID) reaches B.
+	desc, err := org.DescribeOrganization(ctx, &organizations.DescribeOrganizationInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := srv.Lambda().AddPermission(ctx, &lambda.AddPermissionInput{FunctionName: aws.String("shared"),
+		StatementId: aws.String("org"), Action: aws.String("lambda:InvokeFunction"), Principal: aws.String("*"),
+		PrincipalOrgID: desc.Organization.Id}); err != nil {
+		t.Fatalf("add org permission: %v", err)
+	}
+	if _, err := lb.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String(fnARN)}); err != nil {
+		t.Fatalf("invoke through the organization grant: %v", err)
+	}
 }
 
 func TestFunctionCallsAWSWithItsRole(t *testing.T) {

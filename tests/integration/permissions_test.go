@@ -183,7 +183,7 @@ func TestCrossAccountFunctionPolicy(t *testing.T) {
 	}
 	acctB := aws.ToString(st.CreateAccountStatus.AccountId)
 	as, err := srv.STS().AssumeRole(ctx, &sts.AssumeRoleInput{
-		RoleArn: aws.String("arn:aws:iam::" + acctB + ":role/OrganizationAccountAccessRole"), RoleSessionName: aws.String("b")})
+		RoleArn: aws.String("arn:aws:iam::" + acctB + ":role/OrganizationAccountAccessRole"), RoleSessionName: aws.String("team-b")})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net/http"
 	"os"
 	"strings"
 	"time"
@@ -72,6 +73,14 @@ func handle(ctx context.Context, ev event) (*reply, error) {
 		if err := os.WriteFile(ev.Path, []byte(ev.Value), 0o644); err != nil {
 			return nil, err
 		}
+	case "healthz": // GET /healthz of Lambent's API at AWS_ENDPOINT_URL_LAMBDA
+		c := http.Client{Timeout: 5 * time.Second}
+		resp, err := c.Get(os.Getenv("AWS_ENDPOINT_URL_LAMBDA") + "/healthz")
+		if err != nil {
+			return nil, err
+		}
+		resp.Body.Close()
+		r.Data = resp.Status
 	case "read":
 		b, err := os.ReadFile(ev.Path)
 		if err != nil {
