@@ -14,6 +14,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 
 	"lambent/tests/framework"
@@ -168,4 +169,42 @@ func BenchmarkColdStart(b *testing.B) {
 	b.ReportMetric(ms(p50), "p50-ms")
 	b.ReportMetric(ms(percentile(d, .9)), "p90-ms")
 	b.ReportMetric(float64(p50)/float64(percentile(base, .5)), "p50-x-floor")
+}
+
+// BenchmarkWarmInvokeAsUser measures the warm Invoke of BenchmarkWarmInvoke
+// signed by an IAM user whose access comes from an attached managed
+// policy, so every request is decided by the policy engine (the root user
+// of the function's account skips it). It reports the user's p50 against
+// the root user's in the same run: the cost of authorisation.
+func BenchmarkWarmInvokeAsUser(b *testing.B) {
+	ctx := context.Background()
+	s := framework.StartInProcess(b, framework.Options{})
+	root := s.Lambda()
+	framework.CreateGoFunction(b, root, "warm")
+	admin := s.IAM()
+	if _, err := admin.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("invoker")}); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := admin.AttachUserPolicy(ctx, &iam.AttachUserPolicyInput{UserName: aws.String("invoker"),
+		PolicyArn: aws.String("arn:aws:iam::aws:policy/service-role/AWSLambdaRole")}); err != nil {
+		b.Fatal(err)
+	}
+	k, err := admin.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("invoker")})
+	if err != nil {
+		b.Fatal(err)
+	}
+	user := s.LambdaAs(framework.Creds{AccessKeyID: aws.ToString(k.AccessKey.AccessKeyId), SecretAccessKey: aws.ToString(k.AccessKey.SecretAccessKey)})
+	latencies(b, user, "warm", 50)
+	latencies(b, root, "warm", 50)
+
+	n := max(b.N, 200)
+	b.ResetTimer()
+	got := latencies(b, user, "warm", n)
+	b.StopTimer()
+	base := latencies(b, root, "warm", n)
+	p50, r50 := percentile(got, .5), percentile(base, .5)
+	b.ReportMetric(ms(p50), "p50-ms")
+	b.ReportMetric(ms(percentile(got, .99)), "p99-ms")
+	b.ReportMetric(ms(r50), "root-p50-ms")
+	b.ReportMetric(float64(p50)/float64(r50), "p50-x-root")
 }

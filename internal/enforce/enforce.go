@@ -52,7 +52,6 @@ type Authorizer struct {
 	clock     clock.Clock
 	orgs      organizations
 	parsed    parseCache // resource and session policy documents
-	orgOf     sync.Map   // account.ID → organization ID ("" for none)
 }
 
 var _ authz.Authorizer = (*Authorizer)(nil)
@@ -118,21 +117,14 @@ func (a *Authorizer) Prepare(ctx context.Context, r authz.Request) (*policy.Requ
 	return req, ps, nil
 }
 
-// organizationOf returns an account's organization, cached: an account
-// joins its organization when it is created and never leaves it.
+// organizationOf returns an account's organization ("" for none).
 func (a *Authorizer) organizationOf(ctx context.Context, acct account.ID) string {
 	if a.orgs == nil {
 		return ""
 	}
-	if v, ok := a.orgOf.Load(acct); ok {
-		return v.(string)
-	}
 	org, err := a.orgs.OrganizationOf(ctx, acct)
 	if err != nil {
 		return "" // the key is absent; conditions on it fail closed
-	}
-	if org != "" {
-		a.orgOf.Store(acct, org)
 	}
 	return org
 }

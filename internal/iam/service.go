@@ -31,6 +31,7 @@ type Service struct {
 	gen      atomic.Uint64
 	cache    principalCache
 	compiled compiledCache
+	keys     keyCache
 	denyAll  *policy.Policy
 }
 

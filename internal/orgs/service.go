@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"lambent/internal/account"
@@ -83,7 +85,18 @@ type Config struct {
 }
 
 // Service manages the organization.
-type Service struct{ cfg Config }
+type Service struct {
+	cfg Config
+	// orgOf caches OrganizationOf (account.ID → orgEntry); every write of
+	// the Service bumps gen, which makes every entry stale.
+	orgOf sync.Map
+	gen   atomic.Uint64
+}
+
+type orgEntry struct {
+	gen uint64
+	org string
+}
 
 // New returns the service.
 func New(cfg Config) (*Service, error) {
@@ -159,6 +172,7 @@ func (s *Service) ensureOrganization(ctx context.Context) (*Organization, error)
 		a.Doc = doc
 		return err
 	})
+	s.gen.Add(1)
 	if err != nil {
 		return nil, fmt.Errorf("create organization: %w", err)
 	}
@@ -210,6 +224,7 @@ func (s *Service) newAccountID(ctx context.Context, org *Organization, in Create
 		doc, _ := json.Marshal(record{Name: in.AccountName, Email: in.Email, Status: "ACTIVE", Management: org.ManagementAccount,
 			OrgID: org.ID, Joined: "CREATED", JoinedAt: st.Completed, Request: st})
 		err := s.cfg.Accounts.CreateAccount(ctx, &store.Account{ID: id, Doc: doc, CreatedAt: st.Completed})
+		s.gen.Add(1)
 		if err == nil {
 			return id, nil
 		}
@@ -265,6 +280,19 @@ func (s *Service) Accounts(ctx context.Context) ([]Account, error) {
 // OrganizationOf returns the organization ID of an account ("" if none);
 // it is aws:PrincipalOrgID.
 func (s *Service) OrganizationOf(ctx context.Context, id account.ID) (string, error) {
+	gen := s.gen.Load() // before reading, so a concurrent write makes the entry stale
+	if v, ok := s.orgOf.Load(id); ok && v.(orgEntry).gen == gen {
+		return v.(orgEntry).org, nil
+	}
+	org, err := s.organizationOf(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	s.orgOf.Store(id, orgEntry{gen, org})
+	return org, nil
+}
+
+func (s *Service) organizationOf(ctx context.Context, id account.ID) (string, error) {
 	a, err := s.cfg.Accounts.GetAccount(ctx, id)
 	if err != nil {
 		if errkind.Is(err, errkind.NotFound) {
