@@ -1,8 +1,8 @@
 // Package lambdaapi serves the Lambda REST-JSON API: the control plane
 // (functions, code, configuration, versions, tags, function policies,
-// account settings) and synchronous Invoke. The gateway authenticates every request first; each
-// handler names its IAM action and resource and asks the single
-// authorisation point before it touches anything.
+// account settings) and synchronous Invoke. The gateway authenticates
+// every request first; each handler names its IAM action and resource and
+// asks the single authorisation point before it touches anything.
 package lambdaapi
 
 import (
