@@ -1,9 +1,9 @@
-// Package authz is the single authorisation point of Lambent. Every API
-// handler describes what a request wants to do — the IAM action name, the
-// resource ARN and the condition context — and asks an Authorizer. The
-// foundation's RootOnly authorizer lets an account's root credentials do
-// anything inside that account; the IAM policy engine plugs in behind the
-// same interface without touching handlers.
+// Package authz is the contract of Lambent's single authorisation point.
+// Every API handler describes what a request wants to do — the IAM action
+// name, the resource ARN and the condition context — and asks an
+// Authorizer. The server's Authorizer is internal/enforce (the IAM policy
+// engine); RootOnly, which lets an account's root credentials do anything
+// inside that account, serves tests of handlers that need no IAM.
 package authz
 
 import (
