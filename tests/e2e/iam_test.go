@@ -55,7 +55,9 @@ func TestCLIUsersAndPolicies(t *testing.T) {
 		"--policy-document", `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"lambda:ListFunctions","Resource":"*"}]}`)
 	dev.fail(t, exitServiceError, "AccessDeniedException", "with an explicit deny", "lambda", "list-functions")
 
-	var attached struct{ AttachedPolicies []struct{ PolicyName, PolicyArn string } }
+	var attached struct {
+		AttachedPolicies []struct{ PolicyName, PolicyArn string }
+	}
 	admin.ok(t, &attached, "iam", "list-attached-user-policies", "--user-name", "dev")
 	if len(attached.AttachedPolicies) != 1 || attached.AttachedPolicies[0].PolicyName != "AWSLambda_ReadOnlyAccess" {
 		t.Fatalf("attached = %+v", attached)
@@ -63,7 +65,9 @@ func TestCLIUsersAndPolicies(t *testing.T) {
 	admin.fail(t, exitServiceError, "MalformedPolicyDocument", "", "iam", "put-user-policy", "--user-name", "dev",
 		"--policy-name", "bad", "--policy-document", `{"Version":"2012-10-17","Statement":[{"Effect":"Permit","Action":"*","Resource":"*"}]}`)
 
-	var sim struct{ EvaluationResults []struct{ EvalActionName, EvalDecision string } }
+	var sim struct {
+		EvaluationResults []struct{ EvalActionName, EvalDecision string }
+	}
 	admin.ok(t, &sim, "iam", "simulate-custom-policy", "--action-names", "lambda:InvokeFunction", "lambda:DeleteFunction",
 		"--policy-input-list", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"lambda:Invoke*","Resource":"*"}]}`)
 	if len(sim.EvaluationResults) != 2 || sim.EvaluationResults[0].EvalDecision != "allowed" || sim.EvaluationResults[1].EvalDecision != "implicitDeny" {
@@ -79,20 +83,28 @@ func TestCLIOrganizationAccount(t *testing.T) {
 	admin := cliFor(t, srv)
 	createGoFunction(t, admin, "shared")
 
-	var created struct{ CreateAccountStatus struct{ Id, State, AccountId string } }
+	var created struct {
+		CreateAccountStatus struct{ Id, State, AccountId string }
+	}
 	admin.ok(t, &created, "organizations", "create-account", "--email", "team-b@example.com", "--account-name", "team-b")
-	var status struct{ CreateAccountStatus struct{ State, AccountId string } }
+	var status struct {
+		CreateAccountStatus struct{ State, AccountId string }
+	}
 	admin.ok(t, &status, "organizations", "describe-create-account-status", "--create-account-request-id", created.CreateAccountStatus.Id)
 	b := status.CreateAccountStatus.AccountId
 	if status.CreateAccountStatus.State != "SUCCEEDED" || len(b) != 12 {
 		t.Fatalf("create account status = %+v", status)
 	}
-	var accounts struct{ Accounts []struct{ Id, Name, Status string } }
+	var accounts struct {
+		Accounts []struct{ Id, Name, Status string }
+	}
 	admin.ok(t, &accounts, "organizations", "list-accounts")
 	if len(accounts.Accounts) != 2 {
 		t.Fatalf("list-accounts = %+v", accounts)
 	}
-	var org struct{ Organization struct{ Id, MasterAccountId string } }
+	var org struct {
+		Organization struct{ Id, MasterAccountId string }
+	}
 	admin.ok(t, &org, "organizations", "describe-organization")
 	if org.Organization.MasterAccountId != framework.AccountID || !strings.HasPrefix(org.Organization.Id, "o-") {
 		t.Fatalf("describe-organization = %+v", org)
@@ -113,7 +125,9 @@ func TestCLIOrganizationAccount(t *testing.T) {
 	adminB.ok(t, nil, "lambda", "create-function", "--function-name", "mine", "--runtime", "provided.al2023",
 		"--handler", "bootstrap", "--role", "arn:aws:iam::"+b+":role/exec", "--zip-file", zip)
 	adminB.waitActive(t, "mine")
-	var list struct{ Functions []struct{ FunctionName string } }
+	var list struct {
+		Functions []struct{ FunctionName string }
+	}
 	adminB.ok(t, &list, "lambda", "list-functions")
 	if len(list.Functions) != 1 || list.Functions[0].FunctionName != "mine" {
 		t.Fatalf("functions of the new account = %+v", list)
