@@ -243,6 +243,11 @@ func (m *Manager) run(ctx context.Context, t Target, req Request) (*Response, er
 	p := m.pool(t)
 	e, cold := p.acquire()
 	for e != nil {
+		if e.stale(m.cfg.Clock.Now(), m.cfg.MaxLifetime) {
+			p.release(e, false) // too old, or its credentials expire soon
+			e, cold = p.acquire()
+			continue
+		}
 		err := e.frz.busy()
 		if err == nil {
 			break
