@@ -24,6 +24,7 @@ import (
 	"lambent/internal/logsapi"
 	"lambent/internal/queue"
 	"lambent/internal/runtimes"
+	"lambent/internal/runtimes/baseimage"
 	"lambent/internal/sandbox"
 	"lambent/internal/sandbox/linux"
 	"lambent/internal/sandbox/process"
@@ -127,9 +128,15 @@ func (d *Daemon) build() error {
 	if err != nil {
 		return err
 	}
+	var images interface { // only the linux tier isolates the file system
+		Image(context.Context, runtimes.Runtime) (string, error)
+	}
+	if _, isolated := sb.(*linux.Sandbox); isolated {
+		images = baseimage.NewStore(filepath.Join(runDir, "images"), cfg.Logger, nil)
+	}
 	d.inv, err = invoke.New(invoke.Config{
 		Sandbox: sb, Runtimes: catalog, Code: code, Logs: d.logw, Clock: clk, Logger: cfg.Logger,
-		Metrics: invoke.NewMetrics(reg), Region: cfg.Region, RuntimeDir: runtimeDir,
+		Metrics: invoke.NewMetrics(reg), Region: cfg.Region, RuntimeDir: runtimeDir, Images: images,
 		Endpoint: d.environmentEndpoint(), FunctionTags: d.functionTags,
 		Credentials:        executionRoles{id.sts},
 		AccountConcurrency: cfg.AccountConcurrency, IdleTimeout: cfg.IdleTimeout, MaxLifetime: cfg.MaxLifetime,
@@ -303,8 +310,8 @@ func (d *Daemon) newLinuxSandbox(dir string) (sandbox.Sandbox, error) {
 	if err := d.listenGateway(sb); err != nil {
 		return nil, err
 	}
-	log.Info("execution environments use the linux sandbox; the host's /usr, /lib and /bin are bound read-only " +
-		"into each (development root file system)")
+	log.Info("execution environments use the linux sandbox; each sees its runtime's base image " +
+		"(built from the host's files on the runtime's first use), not the host's /usr")
 	return sb, nil
 }
 

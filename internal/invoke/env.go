@@ -72,6 +72,12 @@ func (m *Manager) startEnvironment(ctx context.Context, p *pool) (*environment, 
 	if err != nil {
 		return nil, nil, fmt.Errorf("prepare code: %w", err)
 	}
+	var image string
+	if m.cfg.Images != nil {
+		if image, err = m.cfg.Images.Image(ctx, rt); err != nil {
+			return nil, nil, fmt.Errorf("runtime base image: %w", err)
+		}
+	}
 	pr, pw, err := os.Pipe()
 	if err != nil {
 		return nil, nil, fmt.Errorf("create output pipe: %w", err)
@@ -89,7 +95,7 @@ func (m *Manager) startEnvironment(ctx context.Context, p *pool) (*environment, 
 		return nil, nil, err
 	}
 	sb, err := m.cfg.Sandbox.Create(ctx, sandbox.Spec{
-		ID: e.id, CodeDir: codeDir, RuntimeDir: m.cfg.RuntimeDir, Output: pw,
+		ID: e.id, CodeDir: codeDir, RuntimeDir: m.cfg.RuntimeDir, RootImage: image, Output: pw,
 		Limits: sandbox.Limits{MemoryMB: d.MemoryMB, EphemeralMB: d.EphemeralMB}, Egress: e.egress,
 	})
 	if err != nil {

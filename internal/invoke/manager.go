@@ -39,6 +39,10 @@ type Config struct {
 
 	Region     string
 	RuntimeDir string // host dir holding the embedded runtime clients
+	// Images gives each runtime's base image (sandbox.Spec.RootImage),
+	// built on a runtime's first cold start; nil gives none (the process
+	// tier, which runs the host's interpreters directly).
+	Images rootImages
 	// Endpoint is Lambent's API URL as reachable from inside an
 	// environment with egress (the sandbox's gateway address under the
 	// linux tier, the API's own address under the process tier), given to
@@ -116,6 +120,11 @@ type runtimeInfo = runtimes.Runtime
 // runtimeCatalog is the subset of runtimes.Catalog the manager uses.
 type runtimeCatalog interface {
 	Lookup(name string) (runtimes.Runtime, error)
+}
+
+// rootImages is the subset of baseimage.Store the manager uses.
+type rootImages interface {
+	Image(ctx context.Context, rt runtimes.Runtime) (string, error)
 }
 
 // codeDirs gives the extracted package of a digest.

@@ -39,7 +39,14 @@ type Spec struct {
 	CodeDir string
 	// RuntimeDir is a host directory holding Lambent's runtime clients.
 	RuntimeDir string
-	Limits     Limits
+	// RootImage is a host directory holding the runtime's base image: the
+	// system files it needs (interpreter, shared libraries, CA
+	// certificates) at the paths they have inside. Implementations that
+	// isolate the file system show the runtime these and nothing else of
+	// the host; empty means no system files at all (a static bootstrap
+	// still runs). The process tier ignores it.
+	RootImage string
+	Limits    Limits
 	// Egress asks for outbound network access. Implementations that
 	// isolate the network give the environment a route out only when this
 	// is set and the server allows egress; otherwise it can reach nothing

@@ -312,8 +312,12 @@ func (e *env) Start(argv, environ []string) error {
 	e.mu.Lock()
 	tmp := e.tmp
 	e.mu.Unlock()
+	binds, err := e.s.binds(e.spec)
+	if err != nil {
+		return fmt.Errorf("start runtime: %w", err)
+	}
 	cfg := sandboxinit.Config{
-		Root: e.root(), Binds: e.s.binds(e.spec), Tmp: tmp, Hostname: hostname(e.spec.ID),
+		Root: e.root(), Binds: binds, Tmp: tmp, Hostname: hostname(e.spec.ID),
 		UID: e.s.cfg.UID, GID: e.s.cfg.GID, NoFile: 1024, Nameservers: e.nameservers(),
 		Argv: argv, Env: append([]string{}, environ...), Dir: paths.TaskRoot,
 	}

@@ -1,16 +1,17 @@
 package linux
 
 import (
+	"encoding/json"
 	"errors"
 	"net"
 	"os"
-	"os/exec"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"lambent/internal/runtimes"
 	"lambent/internal/sandbox"
 )
 
@@ -107,6 +108,12 @@ func testEscape(t *testing.T, sb *Sandbox, pooled bool) {
 			t.Errorf("%s = %q, want %q", k, got, want)
 		}
 	}
+	// The root image holds the probe's libraries, not the host's /usr.
+	for _, p := range outsideImage {
+		if _, err := os.Lstat(p); err == nil && r["stat "+p] != "ENOENT" {
+			t.Errorf("host path %s: %q inside, want ENOENT", p, r["stat "+p])
+		}
+	}
 	if got := r["kcore_bytes"]; got != "0" && got != "ENOENT" { // masked, or not built in
 		t.Errorf("/proc/kcore = %q, want masked", got)
 	}
@@ -138,21 +145,71 @@ func testEscape(t *testing.T, sb *Sandbox, pooled bool) {
 // TestPthreadsWithGlibc checks that a glibc program creates threads: glibc
 // tries clone3 first and falls back to clone only on ENOSYS.
 func TestPthreadsWithGlibc(t *testing.T) {
-	python, err := exec.LookPath("/usr/bin/python3")
-	if err != nil {
-		t.Skip("no /usr/bin/python3")
-	}
 	sb := newSandbox(t, Config{})
+	rt, img := runtimeImage(t, runtimes.FamilyPython)
 	out := newOutput(t)
-	env := envFor(t, sb, "pthread", sandbox.Limits{}, out)
+	env := envWith(t, sb, sandbox.Spec{ID: "pthread", Output: out.f, RootImage: img})
 	script := "import threading\nts=[threading.Thread(target=lambda: None) for _ in range(8)]\n" +
 		"[t.start() for t in ts]\n[t.join() for t in ts]\nprint('threads ok', threading.active_count())\n"
-	if err := env.Start([]string{python, "-S", "-c", script}, nil); err != nil {
+	if err := env.Start([]string{rt.Interpreter, "-S", "-c", script}, nil); err != nil {
 		t.Fatalf("Start: %v", err)
 	}
 	waitDone(t, env, 30*time.Second)
 	if err := env.ExitError(); err != nil || !strings.Contains(out.String(), "threads ok") {
 		t.Fatalf("python threads: %v\n%s", err, out)
+	}
+}
+
+// TestRuntimeImages runs the host's Python and Node.js from their base
+// images: TLS, JSON and HTTP clients load, the CA bundle is readable, and
+// the host's packages and other files are not there.
+func TestRuntimeImages(t *testing.T) {
+	tests := []struct {
+		family runtimes.Family
+		args   []string
+	}{
+		{runtimes.FamilyPython, []string{"-c", `
+import ssl, json, urllib.request, os, sys
+n = ssl.create_default_context().cert_store_stats()["x509_ca"]
+host = [p for p in ("/usr/lib/python3/dist-packages", "/usr/share/doc", "/usr/bin/apt") if os.path.exists(p)]
+site = [p for p in sys.path if p.endswith(("site-packages", "dist-packages")) and os.path.isdir(p) and os.listdir(p)]
+print("RESULT", json.dumps({"cas": n, "host": host, "site": site}))
+`}},
+		{runtimes.FamilyNode, []string{"-e", `
+require('https');
+const fs = require('fs');
+const n = fs.readFileSync('/etc/ssl/certs/ca-certificates.crt', 'utf8').split('BEGIN CERTIFICATE').length - 1;
+const host = ['/usr/share/doc', '/usr/bin/apt', '/usr/lib/node_modules'].filter(p => fs.existsSync(p));
+console.log('RESULT', JSON.stringify({cas: n, host, site: []}));
+`}},
+	}
+	sb := newSandbox(t, Config{})
+	for _, tt := range tests {
+		t.Run(string(tt.family), func(t *testing.T) {
+			rt, img := runtimeImage(t, tt.family)
+			out := newOutput(t)
+			env := envWith(t, sb, sandbox.Spec{ID: "image-" + string(tt.family), Output: out.f, RootImage: img})
+			if err := env.Start(append([]string{rt.Interpreter}, tt.args...), []string{"LANG=en_US.UTF-8"}); err != nil {
+				t.Fatalf("Start: %v", err)
+			}
+			waitDone(t, env, 60*time.Second)
+			_, line, ok := strings.Cut(out.String(), "RESULT ")
+			if err := env.ExitError(); err != nil || !ok {
+				t.Fatalf("%s: %v\n%s", rt.Interpreter, err, out)
+			}
+			t.Logf("%s: %s", rt.Interpreter, strings.TrimSpace(line))
+			var r struct {
+				CAs  int      `json:"cas"`
+				Host []string `json:"host"`
+				Site []string `json:"site"`
+			}
+			if err := json.Unmarshal([]byte(strings.TrimSpace(line)), &r); err != nil {
+				t.Fatalf("result %q: %v", line, err)
+			}
+			if r.CAs == 0 || len(r.Host) > 0 || len(r.Site) > 0 {
+				t.Errorf("%d CA certificates (want some); host paths visible: %v; non-empty package dirs: %v", r.CAs, r.Host, r.Site)
+			}
+		})
 	}
 }
 

@@ -24,7 +24,9 @@ var _ sandbox.Env = (*env)(nil)
 // TestContract runs the shared sandbox contract suite on the linux tier.
 func TestContract(t *testing.T) {
 	testenv.RequireRoot(t)
-	sandboxtest.Run(t, func(t *testing.T) sandbox.Sandbox { return newSandbox(t, Config{}) })
+	sandboxtest.Run(t, func(t *testing.T) sandbox.Sandbox {
+		return withImage{newSandbox(t, Config{}), probeImage(t)}
+	})
 }
 
 func TestPaths(t *testing.T) {

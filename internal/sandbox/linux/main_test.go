@@ -3,15 +3,19 @@ package linux
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"lambent/internal/runtimes"
+	"lambent/internal/runtimes/baseimage"
 	"lambent/internal/sandbox"
 	"lambent/internal/sandbox/sandboxinit"
 	"lambent/internal/sandbox/sandboxtest"
@@ -29,7 +33,83 @@ func TestMain(m *testing.M) {
 	if len(os.Args) > 1 && os.Args[1] == probeArg {
 		os.Exit(runProbe(os.Args[2:]))
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	if images.dir != "" {
+		_ = os.RemoveAll(images.dir)
+	}
+	os.Exit(code)
+}
+
+// images are the root images the tests build, once per test binary, in
+// a directory TestMain removes.
+var images struct {
+	mu    sync.Mutex
+	dir   string
+	built map[string]string // recipe name → image
+}
+
+// testImage builds (once) the image of r from this host's files.
+func testImage(t testing.TB, r baseimage.Recipe) string {
+	t.Helper()
+	images.mu.Lock()
+	defer images.mu.Unlock()
+	if img, ok := images.built[r.Name]; ok {
+		return img
+	}
+	if images.dir == "" {
+		dir, err := os.MkdirTemp("", "lambent-images-")
+		if err != nil {
+			t.Fatal(err)
+		}
+		images.dir, images.built = dir, map[string]string{}
+	}
+	img, err := baseimage.Build(images.dir, r, nil)
+	if err != nil {
+		t.Fatalf("build %s image: %v", r.Name, err)
+	}
+	images.built[r.Name] = img
+	return img
+}
+
+// probeImage is the root image of the probe: the provided runtime's (the
+// probe, a test binary, may be linked against glibc), plus sleep for the
+// fork bomb.
+func probeImage(t testing.TB) string {
+	t.Helper()
+	r := baseimage.Provided()
+	r.Name, r.Execs = "probe", []string{"/usr/bin/sleep"}
+	return testImage(t, r)
+}
+
+// runtimeImage builds the image of the first runtime of family the
+// host's PATH has, or skips the test when it has none.
+func runtimeImage(t testing.TB, family runtimes.Family) (runtimes.Runtime, string) {
+	t.Helper()
+	cat := runtimes.NewCatalog(nil)
+	for _, name := range cat.Installed() {
+		rt, err := cat.Lookup(name)
+		if err != nil || rt.Family != family {
+			continue
+		}
+		r, err := baseimage.For(rt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rt, testImage(t, r)
+	}
+	t.Skipf("no %s runtime on this host", family)
+	return runtimes.Runtime{}, ""
+}
+
+// withImage gives every environment of a sandbox the same root image.
+type withImage struct {
+	sandbox.Sandbox
+	image string
+}
+
+func (w withImage) Create(ctx context.Context, spec sandbox.Spec) (sandbox.Env, error) {
+	spec.RootImage = w.image
+	return w.Sandbox.Create(ctx, spec)
 }
 
 // newSandbox returns a linux sandbox under a temp dir, closed and checked
@@ -162,11 +242,18 @@ func envFor(t testing.TB, sb *Sandbox, id string, limits sandbox.Limits, out *ou
 }
 
 // envForEgress creates an environment running nothing yet, asking for
-// egress or not.
+// egress or not, with the probe's root image.
 func envForEgress(t testing.TB, sb *Sandbox, id string, limits sandbox.Limits, out *output, egress bool) sandbox.Env {
 	t.Helper()
-	code, rt := probeCode(t)
-	env, err := sb.Create(t.Context(), sandbox.Spec{ID: id, CodeDir: code, RuntimeDir: rt, Limits: limits, Output: out.f, Egress: egress})
+	return envWith(t, sb, sandbox.Spec{ID: id, Limits: limits, Output: out.f, Egress: egress, RootImage: probeImage(t)})
+}
+
+// envWith creates an environment of spec, with the probe's code and an
+// empty runtime directory.
+func envWith(t testing.TB, sb *Sandbox, spec sandbox.Spec) sandbox.Env {
+	t.Helper()
+	spec.CodeDir, spec.RuntimeDir = probeCode(t)
+	env, err := sb.Create(t.Context(), spec)
 	if err != nil {
 		t.Fatalf("Create: %v", err)
 	}

@@ -132,6 +132,11 @@ func probeAPI(addr string) int {
 	return 0
 }
 
+// outsideImage are host paths that no root image holds: the host's
+// documentation, package manager and interpreters, and /usr/local.
+var outsideImage = []string{"/usr/share/doc", "/usr/share", "/usr/bin/apt", "/usr/bin/dpkg", "/usr/bin/python3",
+	"/usr/bin/perl", "/usr/local", "/usr/lib/python3/dist-packages", "/etc/os-release", "/etc/apt"}
+
 // escapeChecks tries everything an environment must not be able to do.
 // args: a host pid, a host path, a host TCP port on 127.0.0.1.
 func escapeChecks(args []string) map[string]string {
@@ -143,6 +148,9 @@ func escapeChecks(args []string) map[string]string {
 	r["read_shadow"] = readErr("/etc/shadow")
 	r["read_data_dir"] = statErr(args[1])
 	r["stat_sys"] = statErr("/sys")
+	for _, p := range outsideImage {
+		r["stat "+p] = statErr(p)
+	}
 	for name, p := range map[string]string{"write_task": "/var/task/x", "write_root": "/x", "write_usr": "/usr/x",
 		"write_etc": "/etc/x", "write_runtime": "/var/runtime/x", "write_dev": "/dev/x", "write_proc_sys": "/proc/sys/kernel/core_pattern"} {
 		r[name] = writeErr(p)

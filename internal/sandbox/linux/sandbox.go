@@ -42,11 +42,6 @@ type Config struct {
 	Dir string
 	// UID and GID run the runtime; default 993/990 (sbx_user1051).
 	UID, GID int
-	// SystemDirs are host paths bound read-only at the same path inside,
-	// so that the host's interpreters run. Default /usr, /lib, /lib64,
-	// /bin, /sbin and /etc/ssl/certs. For development only: functions see
-	// the host's package set (see docs/design/sandbox-linux.md).
-	SystemDirs []string
 	// Pids is the process and thread limit when a Spec sets none;
 	// default 1024 (Lambda's).
 	Pids int
@@ -93,8 +88,9 @@ type Sandbox struct {
 	pool  *pool
 	net   *network // nil without egress
 
-	mu   sync.Mutex
-	envs map[*env]struct{} // created and not yet destroyed
+	mu     sync.Mutex
+	envs   map[*env]struct{}             // created and not yet destroyed
+	images map[string][]sandboxinit.Bind // binds of each root image (images never change)
 }
 
 var _ sandbox.Sandbox = (*Sandbox)(nil)
@@ -125,7 +121,8 @@ func New(cfg Config) (*Sandbox, error) {
 	if err != nil {
 		return nil, fmt.Errorf("linux sandbox: %w", err)
 	}
-	s := &Sandbox{cfg: cfg, cg: cg, spawn: newSpawner(), disk: disk, envs: map[*env]struct{}{}}
+	s := &Sandbox{cfg: cfg, cg: cg, spawn: newSpawner(), disk: disk, envs: map[*env]struct{}{},
+		images: map[string][]sandboxinit.Bind{}}
 	if cfg.Egress == EgressNAT {
 		if s.net, err = newNetwork(cfg, owner); err != nil {
 			s.spawn.close()
@@ -147,9 +144,6 @@ func (c *Config) defaults() error {
 	c.Dir = abs
 	if c.UID == 0 {
 		c.UID, c.GID = 993, 990
-	}
-	if c.SystemDirs == nil {
-		c.SystemDirs = []string{"/usr", "/lib", "/lib64", "/bin", "/sbin", "/etc/ssl/certs"}
 	}
 	if c.Pids <= 0 {
 		c.Pids = 1024
@@ -312,16 +306,71 @@ func (s *Sandbox) limits(l sandbox.Limits) (memMB, tmpMB int, cl cgroupLimits) {
 	return memMB, tmpMB, cl
 }
 
-// binds lists the read-only binds of an environment.
-func (s *Sandbox) binds(spec sandbox.Spec) []sandboxinit.Bind {
+// binds lists the read-only binds of an environment: code, runtime
+// clients and the runtime's base image.
+func (s *Sandbox) binds(spec sandbox.Spec) ([]sandboxinit.Bind, error) {
 	b := []sandboxinit.Bind{
 		{Source: spec.CodeDir, Target: "/var/task"},
 		{Source: spec.RuntimeDir, Target: "/var/runtime"},
 	}
-	for _, d := range s.cfg.SystemDirs {
-		b = append(b, sandboxinit.Bind{Source: d, Target: d, Optional: true})
+	if spec.RootImage == "" {
+		return b, nil
 	}
-	return b
+	s.mu.Lock()
+	img, ok := s.images[spec.RootImage]
+	s.mu.Unlock()
+	if !ok {
+		var err error
+		if img, err = imageBinds(spec.RootImage); err != nil {
+			return nil, fmt.Errorf("root image: %w", err)
+		}
+		s.mu.Lock()
+		s.images[spec.RootImage] = img
+		s.mu.Unlock()
+	}
+	return append(b, img...), nil
+}
+
+// initOwned are the root's top-level directories the init makes itself;
+// an image's entries go inside them, one level down. initEtc are the /etc
+// files it writes.
+var (
+	initOwned = map[string]bool{"etc": true, "var": true, "opt": true, "proc": true, "dev": true, "tmp": true, "sys": true}
+	initEtc   = map[string]bool{"passwd": true, "group": true, "hosts": true, "resolv.conf": true, "nsswitch.conf": true}
+)
+
+// imageBinds binds each top-level entry of a root image at the same path
+// (a symlink such as a usr-merged /lib becomes the same symlink), and the
+// entries of its etc, var and opt inside the init's own directories,
+// except the files the init writes and the code and runtime mounts.
+func imageBinds(image string) ([]sandboxinit.Bind, error) {
+	top, err := os.ReadDir(image)
+	if err != nil {
+		return nil, err
+	}
+	var b []sandboxinit.Bind
+	for _, e := range top {
+		name := e.Name()
+		if !initOwned[name] {
+			b = append(b, sandboxinit.Bind{Source: filepath.Join(image, name), Target: "/" + name})
+			continue
+		}
+		if name != "etc" && name != "var" && name != "opt" || !e.IsDir() {
+			continue
+		}
+		sub, err := os.ReadDir(filepath.Join(image, name))
+		if err != nil {
+			return nil, err
+		}
+		for _, se := range sub {
+			n := se.Name()
+			if name == "etc" && initEtc[n] || name == "var" && (n == "task" || n == "runtime") {
+				continue
+			}
+			b = append(b, sandboxinit.Bind{Source: filepath.Join(image, name, n), Target: "/" + name + "/" + n})
+		}
+	}
+	return b, nil
 }
 
 // initCommand is the sandbox init's command: /proc/self/exe sandbox-init

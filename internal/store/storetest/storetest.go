@@ -56,6 +56,11 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ListLogStreamsByTime", testListLogStreamsByTime},
 		{"ListLogStreamsInvalidPosition", testListLogStreamsInvalidPosition},
 		{"DeleteLogGroup", testDeleteLogGroup},
+		{"IAMEntities", testIAMEntities},
+		{"FunctionPoliciesFollowVersions", testFunctionPoliciesFollowVersions},
+		{"AccessKeys", testAccessKeys},
+		{"Accounts", testAccounts},
+		{"AccountIsolationIAM", testAccountIsolationIAM},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open(t)) })
