@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"sync"
 
 	"lambent/internal/account"
 	"lambent/internal/arn"
@@ -114,7 +113,7 @@ func (s *Service) DeleteAccessKey(ctx context.Context, acct account.ID, user, id
 // not unseal for its user are all errkind.NotFound.
 func (s *Service) LookupAccessKey(ctx context.Context, id string) (*AccessKeyIdentity, error) {
 	gen := s.gen.Load() // before reading, so a concurrent write makes the entry stale
-	if ki := s.keys.get(id, gen); ki != nil {
+	if ki, ok := s.keys.get(id, gen); ok {
 		return ki, nil
 	}
 	ki, err := s.lookupAccessKey(ctx, id)
@@ -150,37 +149,4 @@ func (s *Service) lookupAccessKey(ctx context.Context, id string) (*AccessKeyIde
 	}
 	return &AccessKeyIdentity{Account: k.Account, UserName: d.Name, UserID: d.ID,
 		UserARN: userARN(k.Account, d.Path, d.Name), Secret: secret, Active: k.Active}, nil
-}
-
-// keyCache keeps resolved access keys for as long as the Service's
-// generation is unchanged: every key, user or policy write made through
-// the Service (deactivating or deleting a key included) empties it in
-// effect, so a revoked key fails on its next request. Callers must not
-// modify the returned identities.
-type keyCache struct {
-	mu      sync.Mutex
-	entries map[string]keyEntry
-}
-
-type keyEntry struct {
-	gen uint64
-	id  *AccessKeyIdentity
-}
-
-func (c *keyCache) get(id string, gen uint64) *AccessKeyIdentity {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if e, ok := c.entries[id]; ok && e.gen == gen {
-		return e.id
-	}
-	return nil
-}
-
-func (c *keyCache) put(id string, gen uint64, ki *AccessKeyIdentity) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.entries == nil || len(c.entries) >= maxCacheEntries {
-		c.entries = make(map[string]keyEntry)
-	}
-	c.entries[id] = keyEntry{gen, ki}
 }

@@ -30,7 +30,7 @@ func (s *Service) PrincipalPolicies(ctx context.Context, acct account.ID, kind E
 	}
 	k := cacheKey{acct: acct, kind: kind, name: key(name)}
 	gen := s.gen.Load() // read before the store: a later write moves gen on
-	if set := s.cache.get(k, gen); set != nil {
+	if set, ok := s.cache.get(k, gen); ok {
 		return set, nil
 	}
 	var set *PolicySet

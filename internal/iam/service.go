@@ -29,9 +29,9 @@ type Service struct {
 	managed *builtins // the AWS managed policies, compiled once
 
 	gen      atomic.Uint64
-	cache    principalCache
+	cache    genCache[cacheKey, *PolicySet] // PrincipalPolicies
 	compiled compiledCache
-	keys     keyCache
+	keys     genCache[string, *AccessKeyIdentity] // LookupAccessKey by key ID
 	denyAll  *policy.Policy
 }
 
@@ -59,7 +59,6 @@ func New(cfg Config) (*Service, error) {
 		return nil, fmt.Errorf("new iam service: %w", err)
 	}
 	s := &Service{store: cfg.Store, clock: c, sealer: sl, managed: b, denyAll: deny}
-	s.cache.entries = map[cacheKey]cacheEntry{}
 	return s, nil
 }
 
@@ -178,41 +177,46 @@ func scan[T any](ctx context.Context, s *Service, acct account.ID, kind, after s
 	}
 }
 
-// principalCache holds compiled PolicySets by principal, each tagged with
-// the generation it was computed at.
-type principalCache struct {
+// genCache holds values computed at a generation of the Service; a value
+// is served only while the generation is unchanged, so every write
+// through the Service makes the whole cache stale. Callers must not modify
+// the values they get.
+type genCache[K comparable, V any] struct {
 	mu      sync.Mutex
-	entries map[cacheKey]cacheEntry
+	entries map[K]genEntry[V]
 }
 
+type genEntry[V any] struct {
+	gen uint64
+	v   V
+}
+
+// cacheKey names a principal in the PolicySet cache.
 type cacheKey struct {
 	acct account.ID
 	kind EntityKind
 	name string // lower-cased
 }
 
-type cacheEntry struct {
-	gen uint64
-	set *PolicySet
-}
-
-// maxCacheEntries bounds the cache; past it the cache starts over.
+// maxCacheEntries bounds a cache; past it the cache starts over.
 const maxCacheEntries = 10000
 
-func (c *principalCache) get(k cacheKey, gen uint64) *PolicySet {
+func (c *genCache[K, V]) get(k K, gen uint64) (V, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if e, ok := c.entries[k]; ok && e.gen == gen {
-		return e.set
+	e, ok := c.entries[k]
+	if !ok || e.gen != gen {
+		var zero V
+		return zero, false
 	}
-	return nil
+	return e.v, true
 }
 
-func (c *principalCache) put(k cacheKey, gen uint64, set *PolicySet) {
+func (c *genCache[K, V]) put(k K, gen uint64, v V) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if len(c.entries) >= maxCacheEntries {
-		clear(c.entries)
+	if c.entries == nil || len(c.entries) >= maxCacheEntries {
+		c.entries = make(map[K]genEntry[V])
 	}
-	c.entries[k] = cacheEntry{gen: gen, set: set}
+	c.entries[k] = genEntry[V]{gen: gen, v: v}
 }

@@ -54,15 +54,8 @@ type listAttachedResult struct {
 
 func listAttached(k iam.EntityKind) handler {
 	return func(a *API, c *call) (any, error) {
-		name, err := c.one(holderParam(k))
+		name, o, err := a.beginHolderList(c, k)
 		if err != nil {
-			return nil, err
-		}
-		o, err := c.listOptions()
-		if err != nil {
-			return nil, err
-		}
-		if err := a.authorizeEntity(c, k, name); err != nil {
 			return nil, err
 		}
 		p, err := a.cfg.IAM.ListAttachedPolicies(c.ctx, c.acct(), k, name, o)
@@ -76,4 +69,18 @@ func listAttached(k iam.EntityKind) handler {
 		}
 		return out, nil
 	}
+}
+
+// beginHolderList reads the holder and the paging parameters of a list of
+// a user's, role's or group's policies and authorises the call.
+func (a *API) beginHolderList(c *call, k iam.EntityKind) (string, iam.ListOptions, error) {
+	name, err := c.one(holderParam(k))
+	if err != nil {
+		return "", iam.ListOptions{}, err
+	}
+	o, err := c.listOptions()
+	if err != nil {
+		return "", iam.ListOptions{}, err
+	}
+	return name, o, a.authorizeEntity(c, k, name)
 }

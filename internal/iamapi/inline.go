@@ -76,15 +76,8 @@ type listInlineResult struct {
 
 func listInline(k iam.EntityKind) handler {
 	return func(a *API, c *call) (any, error) {
-		name, err := c.one(holderParam(k))
+		name, o, err := a.beginHolderList(c, k)
 		if err != nil {
-			return nil, err
-		}
-		o, err := c.listOptions()
-		if err != nil {
-			return nil, err
-		}
-		if err := a.authorizeEntity(c, k, name); err != nil {
 			return nil, err
 		}
 		p, err := a.cfg.IAM.ListInlinePolicies(c.ctx, c.acct(), k, name, o)

@@ -257,25 +257,31 @@ func TestNodeAndPythonFunctions(t *testing.T) {
 		files   map[string]string
 	}{
 		{types.RuntimeNodejs20x, "index.handler", map[string]string{"index.js": `
+const https = require('https');
 exports.handler = async (event, context) => {
   console.log("node says", event.value);
   if (event.fail) { throw new TypeError("node failure"); }
   return { value: event.value, requestId: context.awsRequestId, arn: context.invokedFunctionArn,
-           remaining: context.getRemainingTimeInMillis() };
+           remaining: context.getRemainingTimeInMillis(), tls: typeof https.request === "function" };
 };`}},
 		{types.RuntimeNodejs20x, "app.handler", map[string]string{"app.mjs": `
+import https from 'node:https';
 export const handler = async (event, context) => {
   if (event.fail) { throw new TypeError("node failure"); }
   return { value: event.value, requestId: context.awsRequestId, arn: context.invokedFunctionArn,
-           remaining: context.getRemainingTimeInMillis() };
+           remaining: context.getRemainingTimeInMillis(), tls: typeof https.request === "function" };
 };`}},
 		{types.RuntimePython311, "app.handler", map[string]string{"app.py": `
+import json, ssl, urllib.request
+
 def handler(event, context):
     print("python says", event.get("value"))
     if event.get("fail"):
         raise TypeError("python failure")
+    cas = ssl.create_default_context().cert_store_stats()["x509_ca"]
     return {"value": event.get("value"), "requestId": context.aws_request_id,
-            "arn": context.invoked_function_arn, "remaining": context.get_remaining_time_in_millis()}
+            "arn": context.invoked_function_arn, "remaining": context.get_remaining_time_in_millis(),
+            "tls": cas > 0 and callable(urllib.request.urlopen) and json.loads("1") == 1}
 `}},
 	}
 	for i, tt := range tests {
@@ -289,6 +295,9 @@ def handler(event, context):
 			r := decodeReply(t, out)
 			if r["value"] != "v1" || r["requestId"] == "" || !strings.HasSuffix(fmt.Sprint(r["arn"]), ":function:"+name) {
 				t.Fatalf("reply %s", out.Payload)
+			}
+			if r["tls"] != true { // https, or ssl with the CA bundle, loads in the runtime's image
+				t.Fatalf("TLS modules or CA certificates unavailable: %s", out.Payload)
 			}
 			if rem, _ := r["remaining"].(float64); rem <= 0 {
 				t.Fatalf("remaining time %v", r["remaining"])

@@ -19,8 +19,8 @@ const recheckEvery = time.Minute
 type Store struct {
 	dir  string
 	host string // the host's root: "/" outside tests
-	log *slog.Logger
-	now func() time.Time
+	log  *slog.Logger
+	now  func() time.Time
 
 	mu     sync.Mutex
 	images map[string]*slot // by recipe name
