@@ -28,6 +28,7 @@ type identities interface {
 // resourcePolicies reads stored resource policies; store.IAM implements it.
 type resourcePolicies interface {
 	GetIAMEntity(ctx context.Context, acct account.ID, kind, key string) (*store.IAMEntity, error)
+	IAMGeneration() uint64
 }
 
 // organizations tells which organization an account belongs to;
@@ -52,6 +53,10 @@ type Authorizer struct {
 	clock     clock.Clock
 	orgs      organizations
 	parsed    parseCache // resource and session policy documents
+	// functions caches function policies (nil for none) by the store's
+	// IAM generation, so AddPermission and RemovePermission apply to the
+	// next request.
+	functions genCache
 }
 
 var _ authz.Authorizer = (*Authorizer)(nil)
@@ -189,19 +194,68 @@ func (a *Authorizer) loadResourcePolicy(ctx context.Context, r authz.Request, ps
 	if !ok || !r.ResourceAccount.Valid() {
 		return nil
 	}
-	e, err := a.resources.GetIAMEntity(ctx, r.ResourceAccount, store.KindFunctionPolicy, store.FunctionPolicyKey(name, qualifier))
+	k := resourceKey{r.ResourceAccount, store.FunctionPolicyKey(name, qualifier)}
+	gen := a.resources.IAMGeneration() // before reading: a write during the read makes the entry stale
+	if pol, ok := a.functions.get(k, gen); ok {
+		ps.Resource = pol
+		return nil
+	}
+	pol, err := a.readFunctionPolicy(ctx, k)
+	if err != nil {
+		return err
+	}
+	a.functions.put(k, gen, pol)
+	ps.Resource = pol
+	return nil
+}
+
+// readFunctionPolicy reads and compiles a function policy; nil when the
+// function has none.
+func (a *Authorizer) readFunctionPolicy(ctx context.Context, k resourceKey) (*policy.Policy, error) {
+	e, err := a.resources.GetIAMEntity(ctx, k.acct, store.KindFunctionPolicy, k.key)
 	if err != nil {
 		if errkind.Is(err, errkind.NotFound) {
-			return nil
+			return nil, nil
 		}
-		return fmt.Errorf("read function policy: %w", err)
+		return nil, fmt.Errorf("read function policy: %w", err)
 	}
 	pol, err := a.parsed.get(string(e.Doc), policy.Resource)
 	if err != nil {
-		return fmt.Errorf("stored function policy does not parse: %w", err)
+		return nil, fmt.Errorf("stored function policy does not parse: %w", err)
 	}
-	ps.Resource = pol
-	return nil
+	return pol, nil
+}
+
+type resourceKey struct {
+	acct account.ID
+	key  string
+}
+
+// genCache holds compiled resource policies read at one store generation.
+type genCache struct {
+	mu      sync.Mutex
+	entries map[resourceKey]genEntry
+}
+
+type genEntry struct {
+	gen uint64
+	pol *policy.Policy
+}
+
+func (c *genCache) get(k resourceKey, gen uint64) (*policy.Policy, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.entries[k]
+	return e.pol, ok && e.gen == gen
+}
+
+func (c *genCache) put(k resourceKey, gen uint64, p *policy.Policy) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.entries == nil || len(c.entries) >= parseCacheMax {
+		c.entries = make(map[resourceKey]genEntry)
+	}
+	c.entries[k] = genEntry{gen, p}
 }
 
 // functionOf splits arn:aws:lambda:REGION:ACCT:function:NAME[:QUALIFIER].

@@ -28,7 +28,7 @@ type fixture struct {
 	auth *Authorizer
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "db"))
@@ -48,7 +48,7 @@ func newFixture(t *testing.T) *fixture {
 	return &fixture{db: db, iam: is, auth: az}
 }
 
-func (f *fixture) user(t *testing.T, a account.ID, name string, policies ...string) *authz.Principal {
+func (f *fixture) user(t testing.TB, a account.ID, name string, policies ...string) *authz.Principal {
 	t.Helper()
 	ctx := context.Background()
 	u, err := f.iam.CreateUser(ctx, a, name, "/", []iam.Tag{{Key: "team", Value: "blue"}}, "")

@@ -90,6 +90,13 @@ type IAM interface {
 	SetAccessKeyActive(ctx context.Context, acct account.ID, user, id string, active bool) error
 	// DeleteAccessKey removes a key. NotFound if the key is not the user's.
 	DeleteAccessKey(ctx context.Context, acct account.ID, user, id string) error
+
+	// IAMGeneration returns a number that changes after every write that
+	// may change an IAM entity (function policies removed with their
+	// function versions included), so that readers may cache what they
+	// read at one generation. A backend shared by several servers must
+	// also change it for the other servers' writes.
+	IAMGeneration() uint64
 }
 
 // Accounts is the registry of accounts. It is not scoped by account: only

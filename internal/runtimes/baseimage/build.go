@@ -171,10 +171,10 @@ func hardlinkable(info fs.FileInfo) bool {
 	return ok && st.Uid == 0 && info.Mode().IsRegular() && info.Mode().Perm()&0o022 == 0
 }
 
-// ldconfig writes etc/ld.so.conf listing libDirs and builds
-// etc/ld.so.cache for the image with the host's ldconfig, so that the
-// loader inside finds libraries outside its default directories (and
-// probes fewer paths).
+// ldconfig builds etc/ld.so.cache for the image with the host's
+// ldconfig, from an etc/ld.so.conf listing libDirs (removed afterwards:
+// the loader reads only the cache), so that the loader inside finds
+// libraries outside its default directories and probes fewer paths.
 func ldconfig(dir string, libDirs []string) error {
 	slices.Sort(libDirs)
 	root, err := os.OpenRoot(dir)
@@ -188,6 +188,7 @@ func ldconfig(dir string, libDirs []string) error {
 	if err := root.WriteFile("etc/ld.so.conf", []byte(strings.Join(libDirs, "\n")+"\n"), 0o644); err != nil {
 		return err
 	}
+	defer root.Remove("etc/ld.so.conf")
 	bin := ""
 	for _, d := range []string{"/usr/sbin", "/sbin", "/usr/bin", "/bin"} {
 		if p := filepath.Join(d, "ldconfig"); exists(p) {

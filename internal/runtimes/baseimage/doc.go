@@ -14,7 +14,7 @@
 //   - glibc's core libraries, which programs load without naming them
 //     (libnss_*, libgcc_s) or which a function's own bootstrap may need;
 //   - the CA bundle and the OpenSSL configuration paths;
-//   - etc/ld.so.conf and, when the host has ldconfig, etc/ld.so.cache.
+//   - etc/ld.so.cache, made by the host's ldconfig when it has one.
 //
 // Every symlink met on the way (a usr-merged /lib64, a library's soname
 // link, /bin/sh → dash) is reproduced as a symlink, and its target added in

@@ -109,7 +109,7 @@ func (pl *plan) walk(p string) (string, fs.FileInfo, bool, error) {
 		}
 		cur = next
 	}
-	return "/", nil, true, nil // p == "/"
+	return "", nil, false, fmt.Errorf("%q: empty path", p) // unreachable: Split gives one part at least
 }
 
 // addTree adds directory p and everything below it except the entries

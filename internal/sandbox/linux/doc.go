@@ -3,7 +3,9 @@
 // uts and network namespaces, in its own cgroup (memory, pids, cpu,
 // freezer), on a read-only tmpfs root entered with pivot_root, as an
 // unprivileged user with no capabilities, no_new_privs and a seccomp
-// filter. /tmp is a per-environment ext4 image of exactly the ephemeral
+// filter. Its system files are a runtime base image (Spec.RootImage, built
+// by internal/runtimes/baseimage) bound read-only, never the host's /usr.
+// /tmp is a per-environment ext4 image of exactly the ephemeral
 // storage size on a loop device (or a sized tmpfs where that is
 // impossible), and the Runtime API listener is created inside the
 // environment's network namespace, at 127.0.0.1:9001.
@@ -16,7 +18,8 @@
 //	n, err := linux.CleanupLeftovers() // environments of a crashed Lambent
 //	sb, err := linux.New(linux.Config{Dir: runDir + "/envs", Logger: logger})
 //	defer sb.Close()
-//	env, err := sb.Create(ctx, sandbox.Spec{ID: id, CodeDir: code, RuntimeDir: rt, Limits: l, Output: w})
+//	img, err := images.Image(ctx, rt) // a baseimage.Store
+//	env, err := sb.Create(ctx, sandbox.Spec{ID: id, CodeDir: code, RuntimeDir: rtDir, RootImage: img, Limits: l, Output: w})
 //	ln, addr, err := env.Listen()  // addr is 127.0.0.1:9001
 //	err = env.Start(argv, environ) // argv as seen inside: /var/task/bootstrap
 //

@@ -231,3 +231,37 @@ func TestCreateRejectsBadIDs(t *testing.T) {
 		}
 	}
 }
+
+func TestImageBinds(t *testing.T) {
+	img := t.TempDir()
+	for _, d := range []string{"usr/bin", "etc/ssl", "var/lang", "var/task", "opt/node", "proc"} {
+		if err := os.MkdirAll(filepath.Join(img, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, f := range []string{"etc/ld.so.cache", "etc/passwd"} {
+		if err := os.WriteFile(filepath.Join(img, f), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Symlink("usr/lib", filepath.Join(img, "lib")); err != nil {
+		t.Fatal(err)
+	}
+	binds, err := imageBinds(img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, b := range binds {
+		if b.Source != filepath.Join(img, b.Target) {
+			t.Errorf("bind %s from %s", b.Target, b.Source)
+		}
+		got = append(got, b.Target)
+	}
+	// The init's own files and mounts (passwd, /var/task, /proc) stay its own.
+	want := []string{"/etc/ld.so.cache", "/etc/ssl", "/lib", "/opt/node", "/usr", "/var/lang"}
+	slices.Sort(got)
+	if !slices.Equal(got, want) {
+		t.Errorf("binds %q, want %q", got, want)
+	}
+}

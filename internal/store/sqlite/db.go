@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sync/atomic"
 	"time"
 
 	"modernc.org/sqlite"
@@ -36,6 +37,11 @@ type DB struct {
 	// getFunction is GetFunction's query, prepared once: parsing costs
 	// more than the lookup itself.
 	getFunction *sql.Stmt
+	// getEntity is GetIAMEntity's query, prepared once: every authorisation
+	// of a non-root caller reads a function policy.
+	getEntity *sql.Stmt
+	// iamGen changes after every write that may change an IAM entity.
+	iamGen atomic.Uint64
 	// now is the wall clock for creation times the caller does not supply.
 	now func() time.Time
 }
@@ -82,16 +88,22 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		_ = d.Close()
 		return nil, fmt.Errorf("open store: prepare: %w", err)
 	}
+	if d.getEntity, err = d.r.PrepareContext(ctx, getEntityQuery); err != nil {
+		_ = d.Close()
+		return nil, fmt.Errorf("open store: prepare: %w", err)
+	}
 	return d, nil
 }
 
 // Close closes both connection pools.
 func (d *DB) Close() error {
-	var err error
-	if d.getFunction != nil {
-		err = d.getFunction.Close()
+	var errs []error
+	for _, st := range []*sql.Stmt{d.getFunction, d.getEntity} {
+		if st != nil {
+			errs = append(errs, st.Close())
+		}
 	}
-	return errors.Join(err, d.r.Close(), d.w.Close())
+	return errors.Join(append(errs, d.r.Close(), d.w.Close())...)
 }
 
 // createFile creates the database file with mode 0600 so that SQLite, which

@@ -148,7 +148,8 @@ func (d *DB) Usage(ctx context.Context, acct account.ID) (int, int64, error) {
 // any more. NotFound when nothing matches.
 func (d *DB) deleteRows(ctx context.Context, where string, args ...any) ([]string, error) {
 	var orphans []string
-	err := d.write(ctx, func(tx *sql.Tx) error {
+	// The write is writeIAM: function policies go with their versions.
+	err := d.writeIAM(ctx, func(tx *sql.Tx) error {
 		digests, err := queryStrings(ctx, tx, `SELECT DISTINCT code_digest FROM functions WHERE `+where, args...)
 		if err != nil {
 			return fmt.Errorf("read digests: %w", err)

@@ -13,6 +13,18 @@ import (
 
 var errNoEntity = errkind.New(errkind.NotFound, "entity not found")
 
+const getEntityQuery = `SELECT doc, updated_at FROM iam_entities WHERE account = ? AND kind = ? AND key = ?`
+
+// IAMGeneration implements store.IAM.
+func (d *DB) IAMGeneration() uint64 { return d.iamGen.Load() }
+
+// writeIAM is write for statements that may change IAM entities: the
+// generation moves on after the transaction, committed or not.
+func (d *DB) writeIAM(ctx context.Context, fn func(*sql.Tx) error) error {
+	defer d.iamGen.Add(1)
+	return d.write(ctx, fn)
+}
+
 func checkEntity(kind, key string) error {
 	if kind == "" || key == "" {
 		return errkind.New(errkind.InvalidArgument, "entity kind and key required")
@@ -28,7 +40,7 @@ func (d *DB) CreateIAMEntity(ctx context.Context, acct account.ID, e *store.IAME
 	if err := checkEntity(e.Kind, e.Key); err != nil {
 		return fmt.Errorf("create entity: %w", err)
 	}
-	err := d.write(ctx, func(tx *sql.Tx) error {
+	err := d.writeIAM(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO iam_entities (account, kind, key, doc, updated_at) VALUES (?, ?, ?, ?, ?)`,
 			acct, e.Kind, e.Key, e.Doc, e.UpdatedAt.UnixMilli())
 		return err
@@ -47,7 +59,7 @@ func (d *DB) PutIAMEntity(ctx context.Context, acct account.ID, e *store.IAMEnti
 	if err := checkEntity(e.Kind, e.Key); err != nil {
 		return fmt.Errorf("put entity: %w", err)
 	}
-	err := d.write(ctx, func(tx *sql.Tx) error {
+	err := d.writeIAM(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO iam_entities (account, kind, key, doc, updated_at) VALUES (?, ?, ?, ?, ?)`,
 			acct, e.Kind, e.Key, e.Doc, e.UpdatedAt.UnixMilli())
 		return err
@@ -63,18 +75,19 @@ func (d *DB) GetIAMEntity(ctx context.Context, acct account.ID, kind, key string
 	if err := acct.Check(); err != nil {
 		return nil, fmt.Errorf("get entity: %w", err)
 	}
-	e, err := getEntity(ctx, d.r, acct, kind, key)
-	if err != nil {
-		return nil, fmt.Errorf("get entity: %w", err)
+	e := &store.IAMEntity{Kind: kind, Key: key}
+	var updated int64
+	if err := d.getEntity.QueryRowContext(ctx, acct, kind, key).Scan(&e.Doc, &updated); err != nil {
+		return nil, fmt.Errorf("get entity: %w", notFound(err, errNoEntity.Error()))
 	}
+	e.UpdatedAt = time.UnixMilli(updated)
 	return e, nil
 }
 
 func getEntity(ctx context.Context, q queryer, acct account.ID, kind, key string) (*store.IAMEntity, error) {
 	e := &store.IAMEntity{Kind: kind, Key: key}
 	var updated int64
-	err := q.QueryRowContext(ctx, `SELECT doc, updated_at FROM iam_entities WHERE account = ? AND kind = ? AND key = ?`,
-		acct, kind, key).Scan(&e.Doc, &updated)
+	err := q.QueryRowContext(ctx, getEntityQuery, acct, kind, key).Scan(&e.Doc, &updated)
 	if err != nil {
 		return nil, notFound(err, errNoEntity.Error())
 	}
@@ -88,7 +101,7 @@ func (d *DB) UpdateIAMEntity(ctx context.Context, acct account.ID, kind, key str
 		return nil, fmt.Errorf("update entity: %w", err)
 	}
 	var out *store.IAMEntity
-	err := d.write(ctx, func(tx *sql.Tx) error {
+	err := d.writeIAM(ctx, func(tx *sql.Tx) error {
 		e, err := getEntity(ctx, tx, acct, kind, key)
 		if err != nil {
 			return err
@@ -113,7 +126,7 @@ func (d *DB) DeleteIAMEntity(ctx context.Context, acct account.ID, kind, key str
 	if err := acct.Check(); err != nil {
 		return fmt.Errorf("delete entity: %w", err)
 	}
-	err := d.write(ctx, func(tx *sql.Tx) error {
+	err := d.writeIAM(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM iam_entities WHERE account = ? AND kind = ? AND key = ?`, acct, kind, key)
 		return affectedOne(res, err, errNoEntity)
 	})

@@ -97,6 +97,47 @@ func keys(es []*store.IAMEntity) []string {
 	return out
 }
 
+// testIAMGeneration: every write that may change an entity moves the
+// generation on, reads do not.
+func testIAMGeneration(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	mustCreate(t, s, acctA, newFunction("fn", "sha256:a", 1))
+	mustPublish(t, s, acctA, "fn")
+	steps := []struct {
+		name string
+		do   func() error
+	}{
+		{"create", func() error { return s.CreateIAMEntity(ctx, acctA, entity(store.KindUser, "u", `{}`)) }},
+		{"put", func() error { return s.PutIAMEntity(ctx, acctA, entity(store.KindUser, "u", `{"v":1}`)) }},
+		{"update", func() error {
+			_, err := s.UpdateIAMEntity(ctx, acctA, store.KindUser, "u", func(*store.IAMEntity) error { return nil })
+			return err
+		}},
+		{"delete", func() error { return s.DeleteIAMEntity(ctx, acctA, store.KindUser, "u") }},
+		{"delete version", func() error { _, err := s.DeleteVersion(ctx, acctA, "fn", "1"); return err }},
+		{"delete function", func() error { _, err := s.DeleteFunction(ctx, acctA, "fn"); return err }},
+	}
+	for _, st := range steps {
+		before := s.IAMGeneration()
+		if err := st.do(); err != nil {
+			t.Fatalf("%s: %v", st.name, err)
+		}
+		if s.IAMGeneration() == before {
+			t.Errorf("%s left the generation at %d", st.name, before)
+		}
+	}
+	before := s.IAMGeneration()
+	if _, err := s.GetIAMEntity(ctx, acctA, store.KindUser, "u"); !errkind.Is(err, errkind.NotFound) {
+		t.Fatalf("get: %v", err)
+	}
+	if _, err := s.ListIAMEntities(ctx, acctA, store.KindUser, "", 10); err != nil {
+		t.Fatal(err)
+	}
+	if s.IAMGeneration() != before {
+		t.Error("a read moved the generation")
+	}
+}
+
 // testFunctionPoliciesFollowVersions: a function's resource policies go
 // with the versions they are attached to.
 func testFunctionPoliciesFollowVersions(t *testing.T, s store.Store) {

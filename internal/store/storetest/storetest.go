@@ -57,6 +57,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ListLogStreamsInvalidPosition", testListLogStreamsInvalidPosition},
 		{"DeleteLogGroup", testDeleteLogGroup},
 		{"IAMEntities", testIAMEntities},
+		{"IAMGeneration", testIAMGeneration},
 		{"FunctionPoliciesFollowVersions", testFunctionPoliciesFollowVersions},
 		{"AccessKeys", testAccessKeys},
 		{"Accounts", testAccounts},
