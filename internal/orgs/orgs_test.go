@@ -16,7 +16,7 @@ import (
 
 const mgmt = account.ID("000000000000")
 
-func newService(t *testing.T) (*Service, *iam.Service) {
+func newService(t testing.TB) (*Service, *iam.Service) {
 	t.Helper()
 	ctx := context.Background()
 	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "db"))
