@@ -51,6 +51,10 @@ func BenchmarkColdStart(b *testing.B) {
 			b.Run(name, func(b *testing.B) { benchColdStart(b, Config{Tmp: tmp, Pool: pool}, code, rt) })
 		}
 	}
+	// With egress: the veth is made with the pooled init, off this path.
+	b.Run("tmp=disk/pool=2/egress", func(b *testing.B) {
+		benchColdStart(b, Config{Tmp: TmpDisk, Pool: 2, Egress: EgressNAT}, code, rt)
+	})
 }
 
 func benchColdStart(b *testing.B, cfg Config, code, rt string) {
@@ -67,7 +71,8 @@ func benchColdStart(b *testing.B, cfg Config, code, rt string) {
 		i++
 		start := time.Now()
 		next := make(chan time.Time, 1)
-		env, err := sb.Create(b.Context(), sandbox.Spec{ID: fmt.Sprintf("cold-%d", i), CodeDir: code, RuntimeDir: rt})
+		env, err := sb.Create(b.Context(), sandbox.Spec{ID: fmt.Sprintf("cold-%d", i), CodeDir: code, RuntimeDir: rt,
+			Egress: cfg.Egress == EgressNAT})
 		if err != nil {
 			b.Fatal(err)
 		}
