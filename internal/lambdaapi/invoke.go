@@ -26,9 +26,11 @@ func (a *API) invocable(c *call) (target, *store.Function, *function.Config, err
 	if err != nil {
 		return target{}, nil, nil, err
 	}
-	if t.acct != c.caller() {
-		// Another account's callers learn nothing, not even whether the
-		// function exists, unless its policy lets them invoke it.
+	// Another account's callers learn nothing, not even whether the
+	// function exists, unless its policy lets them invoke it: they are
+	// authorised first; the function's own account after the lookup.
+	crossAccount := t.acct != c.caller()
+	if crossAccount {
 		if err := a.authorizeOn(c, t, "lambda:InvokeFunction", nil); err != nil {
 			return target{}, nil, nil, err
 		}
@@ -40,8 +42,10 @@ func (a *API) invocable(c *call) (target, *store.Function, *function.Config, err
 		}
 		return target{}, nil, nil, err
 	}
-	if err := a.authorizeOn(c, t, "lambda:InvokeFunction", nil); err != nil {
-		return target{}, nil, nil, err
+	if !crossAccount {
+		if err := a.authorizeOn(c, t, "lambda:InvokeFunction", nil); err != nil {
+			return target{}, nil, nil, err
+		}
 	}
 	if cfg.Live == nil {
 		return target{}, nil, nil, errkind.New(errkind.Conflict,
