@@ -414,3 +414,48 @@ func (s *Service) checkBoundary(ctx context.Context, acct account.ID, boundary s
 	}
 	return err
 }
+
+// PolicyEntities are the users, roles and groups a managed policy is
+// attached to.
+type PolicyEntities struct {
+	Users, Roles, Groups []PolicyEntity
+}
+
+// PolicyEntity names one holder of an attached policy.
+type PolicyEntity struct{ Name, ID string }
+
+// ListEntitiesForPolicy lists the holders in acct of a managed policy,
+// each kind in name order. NoSuchEntity if the policy does not exist.
+func (s *Service) ListEntitiesForPolicy(ctx context.Context, acct account.ID, policyARN string) (*PolicyEntities, error) {
+	if _, err := s.resolve(ctx, acct, policyARN); err != nil {
+		return nil, err
+	}
+	out := &PolicyEntities{}
+	holds := func(h *holderPolicies) bool { return slices.Contains(h.Attached, policyARN) }
+	err := scan(ctx, s, acct, store.KindUser, "", func(_ string, d *userDoc) bool {
+		if holds(&d.holderPolicies) {
+			out.Users = append(out.Users, PolicyEntity{d.Name, d.ID})
+		}
+		return true
+	})
+	if err == nil {
+		err = scan(ctx, s, acct, store.KindRole, "", func(_ string, d *roleDoc) bool {
+			if holds(&d.holderPolicies) {
+				out.Roles = append(out.Roles, PolicyEntity{d.Name, d.ID})
+			}
+			return true
+		})
+	}
+	if err == nil {
+		err = scan(ctx, s, acct, store.KindGroup, "", func(_ string, d *groupDoc) bool {
+			if holds(&d.holderPolicies) {
+				out.Groups = append(out.Groups, PolicyEntity{d.Name, d.ID})
+			}
+			return true
+		})
+	}
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}

@@ -245,3 +245,37 @@ func TestAttachPolicy(t *testing.T) {
 		t.Errorf("PathPrefix /x/ = %+v", p)
 	}
 }
+
+func TestListEntitiesForPolicy(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	const admin = "arn:aws:iam::aws:policy/AdministratorAccess"
+	_, err := f.CreateUser(ctx, acct, "bob", "/", nil, "")
+	must(t, err)
+	_, err = f.CreateRole(ctx, acct, CreateRoleInput{Name: "r", AssumeRolePolicyDocument: trustLambda})
+	must(t, err)
+	_, err = f.CreateGroup(ctx, acct, "ops", "/")
+	must(t, err)
+	_, err = f.CreateUser(ctx, acct, "eve", "/", nil, "")
+	must(t, err)
+	for _, h := range []struct {
+		k EntityKind
+		n string
+	}{{KindUser, "bob"}, {KindRole, "r"}, {KindGroup, "ops"}} {
+		must(t, f.AttachPolicy(ctx, acct, h.k, h.n, admin))
+	}
+	es, err := f.ListEntitiesForPolicy(ctx, acct, admin)
+	must(t, err)
+	if len(es.Users) != 1 || es.Users[0].Name != "bob" || len(es.Roles) != 1 || es.Roles[0].Name != "r" ||
+		len(es.Groups) != 1 || es.Groups[0].Name != "ops" || es.Users[0].ID == "" {
+		t.Fatalf("entities = %+v", es)
+	}
+	// Another account's holders are not listed.
+	other, err := f.ListEntitiesForPolicy(ctx, "210987654321", admin)
+	must(t, err)
+	if len(other.Users)+len(other.Roles)+len(other.Groups) != 0 {
+		t.Fatalf("other account = %+v", other)
+	}
+	_, err = f.ListEntitiesForPolicy(ctx, acct, "arn:aws:iam::123456789012:policy/nope")
+	wantErr(t, err, "NoSuchEntity", "")
+}

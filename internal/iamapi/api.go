@@ -144,6 +144,7 @@ func operations() map[string]handler {
 		"AttachGroupPolicy":        attach(iam.KindGroup), "DetachGroupPolicy": detach(iam.KindGroup),
 		"ListAttachedGroupPolicies": listAttached(iam.KindGroup),
 		"SimulateCustomPolicy":      simulateCustomPolicy, "SimulatePrincipalPolicy": simulatePrincipalPolicy,
+		"ListEntitiesForPolicy": listEntitiesForPolicy,
 	}
 }
 

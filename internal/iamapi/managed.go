@@ -158,3 +158,49 @@ func setDefaultPolicyVersion(a *API, c *call) (any, error) {
 	}
 	return nil, a.cfg.IAM.SetDefaultPolicyVersion(c.ctx, c.acct(), v[0], v[1])
 }
+
+type policyUserXML struct {
+	UserName string `xml:"UserName"`
+	UserId   string `xml:"UserId"`
+}
+
+type policyRoleXML struct {
+	RoleName string `xml:"RoleName"`
+	RoleId   string `xml:"RoleId"`
+}
+
+type policyGroupXML struct {
+	GroupName string `xml:"GroupName"`
+	GroupId   string `xml:"GroupId"`
+}
+
+type listEntitiesForPolicyResult struct {
+	PolicyGroups awsquery.List[policyGroupXML] `xml:"PolicyGroups"`
+	PolicyUsers  awsquery.List[policyUserXML]  `xml:"PolicyUsers"`
+	PolicyRoles  awsquery.List[policyRoleXML]  `xml:"PolicyRoles"`
+	IsTruncated  bool                          `xml:"IsTruncated"`
+}
+
+// listEntitiesForPolicy answers in one page: an account's holders of one
+// policy are few.
+func listEntitiesForPolicy(a *API, c *call) (any, error) {
+	v, err := a.policyARN(c)
+	if err != nil {
+		return nil, err
+	}
+	es, err := a.cfg.IAM.ListEntitiesForPolicy(c.ctx, c.acct(), v[0])
+	if err != nil {
+		return nil, err
+	}
+	var out listEntitiesForPolicyResult
+	for _, u := range es.Users {
+		out.PolicyUsers.Member = append(out.PolicyUsers.Member, policyUserXML{u.Name, u.ID})
+	}
+	for _, r := range es.Roles {
+		out.PolicyRoles.Member = append(out.PolicyRoles.Member, policyRoleXML{r.Name, r.ID})
+	}
+	for _, g := range es.Groups {
+		out.PolicyGroups.Member = append(out.PolicyGroups.Member, policyGroupXML{g.Name, g.ID})
+	}
+	return out, nil
+}

@@ -62,6 +62,11 @@ func TestCLIUsersAndPolicies(t *testing.T) {
 	if len(attached.AttachedPolicies) != 1 || attached.AttachedPolicies[0].PolicyName != "AWSLambda_ReadOnlyAccess" {
 		t.Fatalf("attached = %+v", attached)
 	}
+	var holders struct{ PolicyUsers []struct{ UserName, UserId string } }
+	admin.ok(t, &holders, "iam", "list-entities-for-policy", "--policy-arn", "arn:aws:iam::aws:policy/AWSLambda_ReadOnlyAccess")
+	if len(holders.PolicyUsers) != 1 || holders.PolicyUsers[0].UserName != "dev" || holders.PolicyUsers[0].UserId != who.UserId {
+		t.Fatalf("list-entities-for-policy = %+v", holders)
+	}
 	admin.fail(t, exitServiceError, "MalformedPolicyDocument", "", "iam", "put-user-policy", "--user-name", "dev",
 		"--policy-name", "bad", "--policy-document", `{"Version":"2012-10-17","Statement":[{"Effect":"Permit","Action":"*","Resource":"*"}]}`)
 
