@@ -112,7 +112,7 @@ func (s *Service) DeleteAccessKey(ctx context.Context, acct account.ID, user, id
 // account. An unknown key, a key whose user is gone, and a key that does
 // not unseal for its user are all errkind.NotFound.
 func (s *Service) LookupAccessKey(ctx context.Context, id string) (*AccessKeyIdentity, error) {
-	gen := s.gen.Load() // before reading, so a concurrent write makes the entry stale
+	gen := s.generation() // before reading, so a concurrent write makes the entry stale
 	if ki, ok := s.keys.get(id, gen); ok {
 		return ki, nil
 	}

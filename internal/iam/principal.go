@@ -29,7 +29,7 @@ func (s *Service) PrincipalPolicies(ctx context.Context, acct account.ID, kind E
 		return nil, err
 	}
 	k := cacheKey{acct: acct, kind: kind, name: key(name)}
-	gen := s.gen.Load() // read before the store: a later write moves gen on
+	gen := s.generation() // read before the store: a later write moves gen on
 	if set, ok := s.cache.get(k, gen); ok {
 		return set, nil
 	}

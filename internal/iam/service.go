@@ -18,9 +18,10 @@ import (
 
 // Service is the IAM domain service. It is safe for concurrent use.
 //
-// Every write made through the Service bumps gen, which invalidates the
-// PrincipalPolicies cache; writes made to the store by anything else are
-// not seen until the next write through the Service.
+// Its caches are keyed by generation (generation): every write made
+// through the Service bumps gen, and every entity write made to the store
+// by anyone moves the store's IAM generation, so a cached PolicySet or
+// access key is never served after a write that could change it.
 type Service struct {
 	store  store.IAM
 	clock  clock.Clock
@@ -64,6 +65,10 @@ func New(cfg Config) (*Service, error) {
 
 // wrote records a write: every cached PolicySet becomes stale.
 func (s *Service) wrote() { s.gen.Add(1) }
+
+// generation is read before a cached value is computed: the sum of two
+// counters that only grow changes whenever either does.
+func (s *Service) generation() uint64 { return s.gen.Load() + s.store.IAMGeneration() }
 
 // key is the store key of a name: IAM names are unique case-insensitively.
 func key(name string) string { return strings.ToLower(name) }
