@@ -13,6 +13,7 @@ import (
 	"lambent/internal/authz"
 	"lambent/internal/clock"
 	"lambent/internal/errkind"
+	"lambent/internal/gencache"
 	"lambent/internal/iam"
 	"lambent/internal/policy"
 	"lambent/internal/store"
@@ -56,7 +57,7 @@ type Authorizer struct {
 	// functions caches function policies (nil for none) by the store's
 	// IAM generation, so AddPermission and RemovePermission apply to the
 	// next request.
-	functions genCache
+	functions gencache.Cache[resourceKey, *policy.Policy]
 }
 
 var _ authz.Authorizer = (*Authorizer)(nil)
@@ -196,7 +197,7 @@ func (a *Authorizer) loadResourcePolicy(ctx context.Context, r authz.Request, ps
 	}
 	k := resourceKey{r.ResourceAccount, store.FunctionPolicyKey(name, qualifier)}
 	gen := a.resources.IAMGeneration() // before reading: a write during the read makes the entry stale
-	if pol, ok := a.functions.get(k, gen); ok {
+	if pol, ok := a.functions.Get(k, gen); ok {
 		ps.Resource = pol
 		return nil
 	}
@@ -204,7 +205,7 @@ func (a *Authorizer) loadResourcePolicy(ctx context.Context, r authz.Request, ps
 	if err != nil {
 		return err
 	}
-	a.functions.put(k, gen, pol)
+	a.functions.Put(k, gen, pol)
 	ps.Resource = pol
 	return nil
 }
@@ -229,33 +230,6 @@ func (a *Authorizer) readFunctionPolicy(ctx context.Context, k resourceKey) (*po
 type resourceKey struct {
 	acct account.ID
 	key  string
-}
-
-// genCache holds compiled resource policies read at one store generation.
-type genCache struct {
-	mu      sync.Mutex
-	entries map[resourceKey]genEntry
-}
-
-type genEntry struct {
-	gen uint64
-	pol *policy.Policy
-}
-
-func (c *genCache) get(k resourceKey, gen uint64) (*policy.Policy, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e, ok := c.entries[k]
-	return e.pol, ok && e.gen == gen
-}
-
-func (c *genCache) put(k resourceKey, gen uint64, p *policy.Policy) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.entries == nil || len(c.entries) >= parseCacheMax {
-		c.entries = make(map[resourceKey]genEntry)
-	}
-	c.entries[k] = genEntry{gen, p}
 }
 
 // functionOf splits arn:aws:lambda:REGION:ACCT:function:NAME[:QUALIFIER].

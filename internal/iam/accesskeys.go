@@ -113,14 +113,14 @@ func (s *Service) DeleteAccessKey(ctx context.Context, acct account.ID, user, id
 // not unseal for its user are all errkind.NotFound.
 func (s *Service) LookupAccessKey(ctx context.Context, id string) (*AccessKeyIdentity, error) {
 	gen := s.generation() // before reading, so a concurrent write makes the entry stale
-	if ki, ok := s.keys.get(id, gen); ok {
+	if ki, ok := s.keys.Get(id, gen); ok {
 		return ki, nil
 	}
 	ki, err := s.lookupAccessKey(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	s.keys.put(id, gen, ki)
+	s.keys.Put(id, gen, ki)
 	return ki, nil
 }
 

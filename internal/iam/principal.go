@@ -9,6 +9,7 @@ import (
 
 	"lambent/internal/account"
 	"lambent/internal/errkind"
+	"lambent/internal/gencache"
 	"lambent/internal/policy"
 	"lambent/internal/store"
 )
@@ -30,7 +31,7 @@ func (s *Service) PrincipalPolicies(ctx context.Context, acct account.ID, kind E
 	}
 	k := cacheKey{acct: acct, kind: kind, name: key(name)}
 	gen := s.generation() // read before the store: a later write moves gen on
-	if set, ok := s.cache.get(k, gen); ok {
+	if set, ok := s.cache.Get(k, gen); ok {
 		return set, nil
 	}
 	var set *PolicySet
@@ -43,7 +44,7 @@ func (s *Service) PrincipalPolicies(ctx context.Context, acct account.ID, kind E
 	if err != nil {
 		return nil, err
 	}
-	s.cache.put(k, gen, set)
+	s.cache.Put(k, gen, set)
 	return set, nil
 }
 
@@ -158,7 +159,7 @@ func (c *compiledCache) get(k string, compile func() (*policy.Policy, error)) (*
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.m == nil || len(c.m) >= maxCacheEntries {
+	if c.m == nil || len(c.m) >= gencache.DefaultMax {
 		c.m = map[string]*policy.Policy{}
 	}
 	c.m[k] = p

@@ -6,12 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"sync/atomic"
 
 	"lambent/internal/account"
 	"lambent/internal/clock"
 	"lambent/internal/errkind"
+	"lambent/internal/gencache"
 	"lambent/internal/policy"
 	"lambent/internal/store"
 )
@@ -30,9 +30,9 @@ type Service struct {
 	managed *builtins // the AWS managed policies, compiled once
 
 	gen      atomic.Uint64
-	cache    genCache[cacheKey, *PolicySet] // PrincipalPolicies
+	cache    gencache.Cache[cacheKey, *PolicySet] // PrincipalPolicies
 	compiled compiledCache
-	keys     genCache[string, *AccessKeyIdentity] // LookupAccessKey by key ID
+	keys     gencache.Cache[string, *AccessKeyIdentity] // LookupAccessKey by key ID
 	denyAll  *policy.Policy
 }
 
@@ -182,46 +182,9 @@ func scan[T any](ctx context.Context, s *Service, acct account.ID, kind, after s
 	}
 }
 
-// genCache holds values computed at a generation of the Service; a value
-// is served only while the generation is unchanged, so every write
-// through the Service makes the whole cache stale. Callers must not modify
-// the values they get.
-type genCache[K comparable, V any] struct {
-	mu      sync.Mutex
-	entries map[K]genEntry[V]
-}
-
-type genEntry[V any] struct {
-	gen uint64
-	v   V
-}
-
 // cacheKey names a principal in the PolicySet cache.
 type cacheKey struct {
 	acct account.ID
 	kind EntityKind
 	name string // lower-cased
-}
-
-// maxCacheEntries bounds a cache; past it the cache starts over.
-const maxCacheEntries = 10000
-
-func (c *genCache[K, V]) get(k K, gen uint64) (V, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e, ok := c.entries[k]
-	if !ok || e.gen != gen {
-		var zero V
-		return zero, false
-	}
-	return e.v, true
-}
-
-func (c *genCache[K, V]) put(k K, gen uint64, v V) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.entries == nil || len(c.entries) >= maxCacheEntries {
-		c.entries = make(map[K]genEntry[V])
-	}
-	c.entries[k] = genEntry[V]{gen: gen, v: v}
 }

@@ -8,13 +8,13 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
-	"sync"
 	"sync/atomic"
 	"time"
 
 	"lambent/internal/account"
 	"lambent/internal/clock"
 	"lambent/internal/errkind"
+	"lambent/internal/gencache"
 	"lambent/internal/iam"
 	"lambent/internal/store"
 )
@@ -87,15 +87,10 @@ type Config struct {
 // Service manages the organization.
 type Service struct {
 	cfg Config
-	// orgOf caches OrganizationOf (account.ID → orgEntry); every write of
-	// the Service bumps gen, which makes every entry stale.
-	orgOf sync.Map
+	// orgOf caches OrganizationOf; every write of the Service bumps gen,
+	// which makes every entry stale.
+	orgOf gencache.Cache[account.ID, string]
 	gen   atomic.Uint64
-}
-
-type orgEntry struct {
-	gen uint64
-	org string
 }
 
 // New returns the service.
@@ -281,14 +276,14 @@ func (s *Service) Accounts(ctx context.Context) ([]Account, error) {
 // it is aws:PrincipalOrgID.
 func (s *Service) OrganizationOf(ctx context.Context, id account.ID) (string, error) {
 	gen := s.gen.Load() // before reading, so a concurrent write makes the entry stale
-	if v, ok := s.orgOf.Load(id); ok && v.(orgEntry).gen == gen {
-		return v.(orgEntry).org, nil
+	if org, ok := s.orgOf.Get(id, gen); ok {
+		return org, nil
 	}
 	org, err := s.organizationOf(ctx, id)
 	if err != nil {
 		return "", err
 	}
-	s.orgOf.Store(id, orgEntry{gen, org})
+	s.orgOf.Put(id, gen, org)
 	return org, nil
 }
 
