@@ -412,3 +412,40 @@ func TestRolePolicyChangeAppliesToNextRequest(t *testing.T) {
 		t.Fatalf("after deleting the policy: %v", err)
 	}
 }
+
+// TestRevokeOlderSessions is AWS's "revoke active sessions": a deny on
+// aws:TokenIssueTime before a moment ends the sessions issued before it
+// and leaves later ones working.
+func TestRevokeOlderSessions(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	r := f.role(t, acctA, "r", trustDoc(`{"AWS":"arn:aws:iam::111111111111:root"}`))
+	if err := f.iam.AttachPolicy(ctx, acctA, iam.KindRole, "r", "arn:aws:iam::aws:policy/AdministratorAccess"); err != nil {
+		t.Fatal(err)
+	}
+	old, err := f.sts.AssumeRole(ctx, root(acctA), AssumeRoleInput{RoleARN: r.ARN, RoleSessionName: "old"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.clock.Advance(time.Minute)
+	cutoff := f.clock.Now().UTC().Format(time.RFC3339)
+	revoke := `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"DateLessThan":{"aws:TokenIssueTime":"` + cutoff + `"}}}]}`
+	if err := f.iam.PutInlinePolicy(ctx, acctA, iam.KindRole, "r", "AWSRevokeOlderSessions", revoke); err != nil {
+		t.Fatal(err)
+	}
+	f.clock.Advance(time.Minute)
+	fresh, err := f.sts.AssumeRole(ctx, root(acctA), AssumeRoleInput{RoleARN: r.ARN, RoleSessionName: "new"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fn := "arn:aws:lambda:us-east-1:111111111111:function:f"
+	req := func(c Credentials) error {
+		return f.auth.Authorize(ctx, authz.Request{Principal: f.open(t, c), Action: "lambda:GetFunction", Resource: fn, ResourceAccount: acctA})
+	}
+	if err := req(old.Credentials); !errkind.Is(err, errkind.AccessDenied) {
+		t.Fatalf("session issued before the cutoff: %v", err)
+	}
+	if err := req(fresh.Credentials); err != nil {
+		t.Fatalf("session issued after the cutoff: %v", err)
+	}
+}
