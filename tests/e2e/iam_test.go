@@ -62,7 +62,9 @@ func TestCLIUsersAndPolicies(t *testing.T) {
 	if len(attached.AttachedPolicies) != 1 || attached.AttachedPolicies[0].PolicyName != "AWSLambda_ReadOnlyAccess" {
 		t.Fatalf("attached = %+v", attached)
 	}
-	var holders struct{ PolicyUsers []struct{ UserName, UserId string } }
+	var holders struct {
+		PolicyUsers []struct{ UserName, UserId string }
+	}
 	admin.ok(t, &holders, "iam", "list-entities-for-policy", "--policy-arn", "arn:aws:iam::aws:policy/AWSLambda_ReadOnlyAccess")
 	if len(holders.PolicyUsers) != 1 || holders.PolicyUsers[0].UserName != "dev" || holders.PolicyUsers[0].UserId != who.UserId {
 		t.Fatalf("list-entities-for-policy = %+v", holders)
