@@ -40,6 +40,7 @@ func runServer(args []string) error {
 	cfg.RootAccessKeyID = os.Getenv("LAMBENT_ROOT_ACCESS_KEY_ID")
 	cfg.RootSecretAccessKey = os.Getenv("LAMBENT_ROOT_SECRET_ACCESS_KEY")
 
+	daemon.TuneGC()
 	d, err := daemon.New(cfg)
 	if err != nil {
 		return err
