@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"lambent/internal/account"
@@ -53,7 +52,7 @@ type Authorizer struct {
 	resources resourcePolicies
 	clock     clock.Clock
 	orgs      organizations
-	parsed    parseCache // resource and session policy documents
+	parsed    gencache.Cache[parseKey, *policy.Policy] // resource and session policy documents
 	// functions caches function policies (nil for none) by the store's
 	// IAM generation, so AddPermission and RemovePermission apply to the
 	// next request.
@@ -155,7 +154,7 @@ func (a *Authorizer) sessionPolicies(ctx context.Context, p *authz.Principal) ([
 	}
 	out := make([]*policy.Policy, 0, 1+len(s.PolicyARNs))
 	if s.Policy != "" {
-		pol, err := a.parsed.get(s.Policy, policy.Session)
+		pol, err := a.parse(s.Policy, policy.Session)
 		if err != nil {
 			return []*policy.Policy{denyAll}, nil
 		}
@@ -196,18 +195,13 @@ func (a *Authorizer) loadResourcePolicy(ctx context.Context, r authz.Request, ps
 		return nil
 	}
 	k := resourceKey{r.ResourceAccount, store.FunctionPolicyKey(name, qualifier)}
-	gen := a.resources.IAMGeneration() // before reading: a write during the read makes the entry stale
-	if pol, ok := a.functions.Get(k, gen); ok {
-		ps.Resource = pol
-		return nil
-	}
-	pol, err := a.readFunctionPolicy(ctx, k)
-	if err != nil {
-		return err
-	}
-	a.functions.Put(k, gen, pol)
+	// The generation is read before the store: a write during the read
+	// makes the entry stale.
+	pol, err := a.functions.GetOr(k, a.resources.IAMGeneration(), func() (*policy.Policy, error) {
+		return a.readFunctionPolicy(ctx, k)
+	})
 	ps.Resource = pol
-	return nil
+	return err
 }
 
 // readFunctionPolicy reads and compiles a function policy; nil when the
@@ -220,7 +214,7 @@ func (a *Authorizer) readFunctionPolicy(ctx context.Context, k resourceKey) (*po
 		}
 		return nil, fmt.Errorf("read function policy: %w", err)
 	}
-	pol, err := a.parsed.get(string(e.Doc), policy.Resource)
+	pol, err := a.parse(string(e.Doc), policy.Resource)
 	if err != nil {
 		return nil, fmt.Errorf("stored function policy does not parse: %w", err)
 	}
@@ -327,36 +321,16 @@ func principalType(p *authz.Principal) string {
 	return p.Type
 }
 
-// parseCache keeps compiled resource and session policies by document.
-type parseCache struct {
-	mu sync.Mutex
-	m  map[parseKey]*policy.Policy
-}
-
+// parseKey names a compiled resource or session policy document.
 type parseKey struct {
 	doc  string
 	kind policy.Kind
 }
 
-const parseCacheMax = 4096
-
-func (c *parseCache) get(doc string, kind policy.Kind) (*policy.Policy, error) {
-	k := parseKey{doc, kind}
-	c.mu.Lock()
-	p, ok := c.m[k]
-	c.mu.Unlock()
-	if ok {
-		return p, nil
-	}
-	p, err := policy.Parse([]byte(doc), kind)
-	if err != nil {
-		return nil, err
-	}
-	c.mu.Lock()
-	if c.m == nil || len(c.m) >= parseCacheMax {
-		c.m = make(map[parseKey]*policy.Policy)
-	}
-	c.m[k] = p
-	c.mu.Unlock()
-	return p, nil
+// parse compiles a document once; documents are immutable, so entries
+// live at generation 0 until the cache starts over.
+func (a *Authorizer) parse(doc string, kind policy.Kind) (*policy.Policy, error) {
+	return a.parsed.GetOr(parseKey{doc, kind}, 0, func() (*policy.Policy, error) {
+		return policy.Parse([]byte(doc), kind)
+	})
 }

@@ -3,7 +3,8 @@
 // reader reads the generation before it reads the source, computes, and
 // stores the value under that generation. A value is served only while
 // the generation is unchanged, so nothing written after a value was read
-// is ever hidden by it, with no time-based expiry.
+// is ever hidden by it, with no time-based expiry. A source that never
+// changes (compiled immutable documents) uses one generation, 0.
 package gencache
 
 import "sync"
@@ -43,4 +44,19 @@ func (c *Cache[K, V]) Put(k K, gen uint64, v V) {
 		c.entries = make(map[K]entry[V])
 	}
 	c.entries[k] = entry[V]{gen: gen, v: v}
+}
+
+// GetOr returns the value stored for k at generation gen, or computes,
+// stores and returns it. compute runs without the lock held; an error is
+// returned and nothing is stored.
+func (c *Cache[K, V]) GetOr(k K, gen uint64, compute func() (V, error)) (V, error) {
+	if v, ok := c.Get(k, gen); ok {
+		return v, nil
+	}
+	v, err := compute()
+	if err != nil {
+		return v, err
+	}
+	c.Put(k, gen, v)
+	return v, nil
 }

@@ -1,6 +1,9 @@
 package gencache
 
-import "testing"
+import (
+	"errors"
+	"testing"
+)
 
 func TestGenerations(t *testing.T) {
 	var c Cache[string, int]
@@ -30,5 +33,26 @@ func TestBounded(t *testing.T) {
 	}
 	if v, ok := c.Get(DefaultMax, 1); !ok || v != DefaultMax {
 		t.Fatal("the newest entry was dropped")
+	}
+}
+
+func TestGetOr(t *testing.T) {
+	var c Cache[string, int]
+	calls := 0
+	compute := func() (int, error) { calls++; return 7, nil }
+	for range 2 {
+		if v, err := c.GetOr("k", 0, compute); err != nil || v != 7 {
+			t.Fatalf("GetOr = %d, %v", v, err)
+		}
+	}
+	if calls != 1 {
+		t.Fatalf("computed %d times, want once", calls)
+	}
+	boom := errors.New("boom")
+	if _, err := c.GetOr("bad", 0, func() (int, error) { return 0, boom }); !errors.Is(err, boom) {
+		t.Fatalf("error = %v", err)
+	}
+	if _, ok := c.Get("bad", 0); ok {
+		t.Fatal("a failed computation was stored")
 	}
 }

@@ -112,16 +112,9 @@ func (s *Service) DeleteAccessKey(ctx context.Context, acct account.ID, user, id
 // account. An unknown key, a key whose user is gone, and a key that does
 // not unseal for its user are all errkind.NotFound.
 func (s *Service) LookupAccessKey(ctx context.Context, id string) (*AccessKeyIdentity, error) {
-	gen := s.generation() // before reading, so a concurrent write makes the entry stale
-	if ki, ok := s.keys.Get(id, gen); ok {
-		return ki, nil
-	}
-	ki, err := s.lookupAccessKey(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	s.keys.Put(id, gen, ki)
-	return ki, nil
+	// The generation is read before the store, so a concurrent write makes
+	// the entry stale.
+	return s.keys.GetOr(id, s.generation(), func() (*AccessKeyIdentity, error) { return s.lookupAccessKey(ctx, id) })
 }
 
 func (s *Service) lookupAccessKey(ctx context.Context, id string) (*AccessKeyIdentity, error) {

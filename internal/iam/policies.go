@@ -373,7 +373,7 @@ func (s *Service) compiledDefault(m managed) (*policy.Policy, error) {
 	if !ok {
 		return nil, fmt.Errorf("policy %s: default version %s missing", d.Name, d.Default)
 	}
-	return s.compiled.get(d.ID+"/"+v.ID, func() (*policy.Policy, error) {
+	return s.compiled.GetOr(d.ID+"/"+v.ID, 0, func() (*policy.Policy, error) {
 		return policy.Parse([]byte(v.Document), policy.Identity)
 	})
 }

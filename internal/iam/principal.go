@@ -5,11 +5,9 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"sync"
 
 	"lambent/internal/account"
 	"lambent/internal/errkind"
-	"lambent/internal/gencache"
 	"lambent/internal/policy"
 	"lambent/internal/store"
 )
@@ -30,22 +28,13 @@ func (s *Service) PrincipalPolicies(ctx context.Context, acct account.ID, kind E
 		return nil, err
 	}
 	k := cacheKey{acct: acct, kind: kind, name: key(name)}
-	gen := s.generation() // read before the store: a later write moves gen on
-	if set, ok := s.cache.Get(k, gen); ok {
-		return set, nil
-	}
-	var set *PolicySet
-	var err error
-	if kind == KindUser {
-		set, err = s.userPolicies(ctx, acct, name)
-	} else {
-		set, err = s.rolePolicies(ctx, acct, name)
-	}
-	if err != nil {
-		return nil, err
-	}
-	s.cache.Put(k, gen, set)
-	return set, nil
+	// The generation is read before the store: a later write moves it on.
+	return s.cache.GetOr(k, s.generation(), func() (*PolicySet, error) {
+		if kind == KindUser {
+			return s.userPolicies(ctx, acct, name)
+		}
+		return s.rolePolicies(ctx, acct, name)
+	})
 }
 
 func (s *Service) userPolicies(ctx context.Context, acct account.ID, name string) (*PolicySet, error) {
@@ -136,32 +125,4 @@ func tagMap(tags []Tag) map[string]string {
 		m[t.Key] = t.Value
 	}
 	return m
-}
-
-// compiledCache holds compiled managed policy versions by "policyID/vN".
-// The entries never go stale (versions are immutable); the cache starts
-// over when full.
-type compiledCache struct {
-	mu sync.Mutex
-	m  map[string]*policy.Policy
-}
-
-func (c *compiledCache) get(k string, compile func() (*policy.Policy, error)) (*policy.Policy, error) {
-	c.mu.Lock()
-	p, ok := c.m[k]
-	c.mu.Unlock()
-	if ok {
-		return p, nil
-	}
-	p, err := compile()
-	if err != nil {
-		return nil, err
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.m == nil || len(c.m) >= gencache.DefaultMax {
-		c.m = map[string]*policy.Policy{}
-	}
-	c.m[k] = p
-	return p, nil
 }

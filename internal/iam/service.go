@@ -30,8 +30,8 @@ type Service struct {
 	managed *builtins // the AWS managed policies, compiled once
 
 	gen      atomic.Uint64
-	cache    gencache.Cache[cacheKey, *PolicySet] // PrincipalPolicies
-	compiled compiledCache
+	cache    gencache.Cache[cacheKey, *PolicySet]       // PrincipalPolicies
+	compiled gencache.Cache[string, *policy.Policy]     // managed versions by "policyID/vN"; immutable, generation 0
 	keys     gencache.Cache[string, *AccessKeyIdentity] // LookupAccessKey by key ID
 	denyAll  *policy.Policy
 }

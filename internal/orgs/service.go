@@ -275,16 +275,9 @@ func (s *Service) Accounts(ctx context.Context) ([]Account, error) {
 // OrganizationOf returns the organization ID of an account ("" if none);
 // it is aws:PrincipalOrgID.
 func (s *Service) OrganizationOf(ctx context.Context, id account.ID) (string, error) {
-	gen := s.gen.Load() // before reading, so a concurrent write makes the entry stale
-	if org, ok := s.orgOf.Get(id, gen); ok {
-		return org, nil
-	}
-	org, err := s.organizationOf(ctx, id)
-	if err != nil {
-		return "", err
-	}
-	s.orgOf.Put(id, gen, org)
-	return org, nil
+	// The generation is read before the store, so a concurrent write makes
+	// the entry stale.
+	return s.orgOf.GetOr(id, s.gen.Load(), func() (string, error) { return s.organizationOf(ctx, id) })
 }
 
 func (s *Service) organizationOf(ctx context.Context, id account.ID) (string, error) {

@@ -16,6 +16,7 @@ import (
 	"lambent/internal/authz"
 	"lambent/internal/clock"
 	"lambent/internal/errkind"
+	"lambent/internal/gencache"
 	"lambent/internal/iam"
 	"lambent/internal/policy"
 )
@@ -48,7 +49,7 @@ type Service struct {
 	callers preparer
 	clock   clock.Clock
 	seal    *sealer
-	trust   sync.Map // trust document → *policy.Policy
+	trust   gencache.Cache[string, *policy.Policy] // compiled trust documents; immutable, generation 0
 
 	execMu sync.Mutex
 	exec   map[execKey]Credentials
@@ -172,15 +173,7 @@ func accountOf(a string) string {
 }
 
 func (s *Service) trustPolicy(doc string) (*policy.Policy, error) {
-	if p, ok := s.trust.Load(doc); ok {
-		return p.(*policy.Policy), nil
-	}
-	p, err := policy.Parse([]byte(doc), policy.Trust)
-	if err != nil {
-		return nil, err
-	}
-	s.trust.Store(doc, p)
-	return p, nil
+	return s.trust.GetOr(doc, 0, func() (*policy.Policy, error) { return policy.Parse([]byte(doc), policy.Trust) })
 }
 
 // checkSessionPolicies validates Policy and PolicyArns and returns the
