@@ -7,9 +7,9 @@ import (
 	"lambent/internal/iam"
 )
 
-// keyUser is the UserName of an access-key call: as given, or the calling
+// keyUserName is the UserName of an access-key call: as given, or the calling
 // IAM user's own name.
-func (c *call) keyUser() (string, error) {
+func (c *call) keyUserName() (string, error) {
 	if name, ok := c.q.Lookup("UserName"); ok {
 		return name, nil
 	}
@@ -18,6 +18,16 @@ func (c *call) keyUser() (string, error) {
 			"Must specify userName when calling with non-User credentials")
 	}
 	return c.p.Name, nil
+}
+
+// keyUser reads the user of an access-key call and authorises the call on
+// that user.
+func (a *API) keyUser(c *call) (string, error) {
+	name, err := c.keyUserName()
+	if err != nil {
+		return "", err
+	}
+	return name, a.authorizeEntity(c, iam.KindUser, name)
 }
 
 type accessKeyXML struct {
@@ -38,11 +48,8 @@ type createAccessKeyResult struct {
 }
 
 func createAccessKey(a *API, c *call) (any, error) {
-	name, err := c.keyUser()
+	name, err := a.keyUser(c)
 	if err != nil {
-		return nil, err
-	}
-	if err := a.authorizeEntity(c, iam.KindUser, name); err != nil {
 		return nil, err
 	}
 	k, err := a.cfg.IAM.CreateAccessKey(c.ctx, c.acct(), name)
@@ -58,11 +65,8 @@ type listAccessKeysResult struct {
 }
 
 func listAccessKeys(a *API, c *call) (any, error) {
-	name, err := c.keyUser()
+	name, err := a.keyUser(c)
 	if err != nil {
-		return nil, err
-	}
-	if err := a.authorizeEntity(c, iam.KindUser, name); err != nil {
 		return nil, err
 	}
 	keys, err := a.cfg.IAM.ListAccessKeys(c.ctx, c.acct(), name)
@@ -84,11 +88,8 @@ func updateAccessKey(a *API, c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	name, err := c.keyUser()
+	name, err := a.keyUser(c)
 	if err != nil {
-		return nil, err
-	}
-	if err := a.authorizeEntity(c, iam.KindUser, name); err != nil {
 		return nil, err
 	}
 	return nil, a.cfg.IAM.UpdateAccessKey(c.ctx, c.acct(), name, v[0], v[1])
@@ -99,11 +100,8 @@ func deleteAccessKey(a *API, c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	name, err := c.keyUser()
+	name, err := a.keyUser(c)
 	if err != nil {
-		return nil, err
-	}
-	if err := a.authorizeEntity(c, iam.KindUser, name); err != nil {
 		return nil, err
 	}
 	return nil, a.cfg.IAM.DeleteAccessKey(c.ctx, c.acct(), name, id)
