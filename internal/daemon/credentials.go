@@ -1,13 +1,14 @@
 package daemon
 
 import (
-	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"lambent/internal/awsid"
 )
 
 // rootCredentials are the bootstrap account's root access key.
@@ -36,24 +37,8 @@ func loadRootCredentials(dataDir string, preset rootCredentials) (rootCredential
 	case !errors.Is(err, fs.ErrNotExist):
 		return rootCredentials{}, false, fmt.Errorf("read root credentials: %w", err)
 	}
-	rc := rootCredentials{AccessKeyID: "AKIA" + randomString(16, upperAlnum), SecretAccessKey: randomString(40, secretAlphabet)}
+	rc := rootCredentials{AccessKeyID: awsid.AccessKeyID(awsid.AccessKey), SecretAccessKey: awsid.SecretKey()}
 	return rc, true, writeSecretJSON(path, rc)
-}
-
-const (
-	upperAlnum     = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
-	secretAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
-)
-
-func randomString(n int, alphabet string) string {
-	b := make([]byte, n)
-	if _, err := rand.Read(b); err != nil {
-		panic(fmt.Sprintf("read random bytes: %v", err)) // crypto/rand never fails on Linux
-	}
-	for i := range b {
-		b[i] = alphabet[int(b[i])%len(alphabet)]
-	}
-	return string(b)
 }
 
 // writeSecretJSON writes v to path with mode 0600, atomically.

@@ -7,6 +7,7 @@ import (
 
 	"lambent/internal/account"
 	"lambent/internal/arn"
+	"lambent/internal/awsid"
 	"lambent/internal/errkind"
 	"lambent/internal/store"
 )
@@ -34,7 +35,7 @@ func (s *Service) CreateAccessKey(ctx context.Context, acct account.ID, user str
 	if len(keys) >= maxAccessKeys {
 		return nil, limitExceeded("Cannot exceed quota for AccessKeysPerUser: %d", maxAccessKeys)
 	}
-	id, secret := randomID(prefixAccessKey, 16), newSecret()
+	id, secret := awsid.AccessKeyID(awsid.AccessKey), awsid.SecretKey()
 	k := &store.AccessKey{ID: id, Account: acct, User: key(user), Active: true, CreatedAt: s.now(),
 		Secret: s.sealer.seal(secret, keyAD(string(acct), id, d.ID))}
 	defer s.wrote()

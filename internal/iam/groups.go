@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"lambent/internal/account"
+	"lambent/internal/awsid"
 	"lambent/internal/store"
 )
 
@@ -35,7 +36,7 @@ func (s *Service) CreateGroup(ctx context.Context, acct account.ID, name, path s
 	if err != nil {
 		return nil, err
 	}
-	d := &groupDoc{Name: name, ID: newUniqueID(prefixGroup), Path: path, Created: s.now()}
+	d := &groupDoc{Name: name, ID: awsid.UniqueID(awsid.Group), Path: path, Created: s.now()}
 	err = s.createDoc(ctx, acct, store.KindGroup, name, d, func() error {
 		return alreadyExists("Group with name %s already exists.", name)
 	})

@@ -1,43 +1,10 @@
 package iam
 
 import (
-	"crypto/rand"
-	"encoding/base64"
 	"strings"
 
 	"lambent/internal/account"
 )
-
-// Unique-ID prefixes (iam.md §1).
-const (
-	prefixUser      = "AIDA"
-	prefixRole      = "AROA"
-	prefixGroup     = "AGPA"
-	prefixPolicy    = "ANPA"
-	prefixAccessKey = "AKIA"
-)
-
-const idAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
-
-// randomID returns prefix and n random characters of [A-Z2-7].
-func randomID(prefix string, n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b) // crypto/rand.Read never fails
-	for i := range b {
-		b[i] = idAlphabet[b[i]&31]
-	}
-	return prefix + string(b)
-}
-
-// newUniqueID returns a 21-character unique ID with prefix.
-func newUniqueID(prefix string) string { return randomID(prefix, 17) }
-
-// newSecret returns a 40-character secret access key.
-func newSecret() string {
-	b := make([]byte, 30)
-	_, _ = rand.Read(b)
-	return base64.StdEncoding.EncodeToString(b)
-}
 
 // entityARN formats arn:aws:iam::ACCT:TYPE/PATH/NAME; path "/" adds nothing.
 func entityARN(owner string, typ, path, name string) string {

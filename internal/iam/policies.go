@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"lambent/internal/account"
+	"lambent/internal/awsid"
 	"lambent/internal/errkind"
 	"lambent/internal/policy"
 	"lambent/internal/store"
@@ -140,7 +141,7 @@ func (s *Service) CreatePolicy(ctx context.Context, acct account.ID, in CreatePo
 		return nil, err
 	}
 	now := s.now()
-	d := &policyDoc{Name: in.Name, ID: newUniqueID(prefixPolicy), Path: path, Description: in.Description,
+	d := &policyDoc{Name: in.Name, ID: awsid.UniqueID(awsid.Policy), Path: path, Description: in.Description,
 		Created: now, Updated: now, Default: "v1", Next: 2, Tags: in.Tags,
 		Versions: []versionDoc{{ID: "v1", Document: in.Document, Created: now}}}
 	err = s.createDoc(ctx, acct, store.KindPolicy, in.Name, d, func() error {

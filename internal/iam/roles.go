@@ -7,6 +7,7 @@ import (
 
 	"lambent/internal/account"
 	"lambent/internal/arn"
+	"lambent/internal/awsid"
 	"lambent/internal/store"
 )
 
@@ -79,7 +80,7 @@ func (s *Service) CreateRole(ctx context.Context, acct account.ID, in CreateRole
 	if err := s.checkBoundary(ctx, acct, in.PermissionsBoundary); err != nil {
 		return nil, err
 	}
-	d := &roleDoc{Name: in.Name, ID: newUniqueID(prefixRole), Path: path, Created: s.now(),
+	d := &roleDoc{Name: in.Name, ID: awsid.UniqueID(awsid.Role), Path: path, Created: s.now(),
 		Description: in.Description, Trust: in.AssumeRolePolicyDocument, MaxSession: in.MaxSessionDuration,
 		Tags: in.Tags, Boundary: in.PermissionsBoundary}
 	if d.MaxSession == 0 {

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"lambent/internal/account"
+	"lambent/internal/awsid"
 	"lambent/internal/store"
 )
 
@@ -40,7 +41,7 @@ func (s *Service) CreateUser(ctx context.Context, acct account.ID, name, path st
 	if err := s.checkBoundary(ctx, acct, boundary); err != nil {
 		return nil, err
 	}
-	d := &userDoc{Name: name, ID: newUniqueID(prefixUser), Path: path, Created: s.now(), Tags: tags, Boundary: boundary}
+	d := &userDoc{Name: name, ID: awsid.UniqueID(awsid.User), Path: path, Created: s.now(), Tags: tags, Boundary: boundary}
 	err = s.createDoc(ctx, acct, store.KindUser, name, d, func() error {
 		return alreadyExists("User with name %s already exists.", name)
 	})

@@ -2,7 +2,6 @@ package sts
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"strconv"
@@ -14,6 +13,7 @@ import (
 	"lambent/internal/account"
 	"lambent/internal/arn"
 	"lambent/internal/authz"
+	"lambent/internal/awsid"
 	"lambent/internal/clock"
 	"lambent/internal/errkind"
 	"lambent/internal/gencache"
@@ -292,26 +292,11 @@ func (s *Service) GetSessionToken(ctx context.Context, caller *authz.Principal, 
 
 // mint fills in a fresh key pair and seals the token.
 func (s *Service) mint(c *claims) (Credentials, error) {
-	c.AccessKeyID = "ASIA" + random(16, keyAlphabet)
-	c.Secret = random(40, secretAlphabet)
+	c.AccessKeyID = awsid.AccessKeyID(awsid.TemporaryKey)
+	c.Secret = awsid.SecretKey()
 	tok, err := s.seal.seal(c)
 	if err != nil {
 		return Credentials{}, fmt.Errorf("seal session token: %w", err)
 	}
 	return Credentials{AccessKeyID: c.AccessKeyID, SecretAccessKey: c.Secret, SessionToken: tok, Expiration: c.expiration()}, nil
-}
-
-const (
-	keyAlphabet    = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
-	secretAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
-)
-
-// random returns n characters of alphabet (whose length divides 256).
-func random(n int, alphabet string) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b) // never fails on Linux (crypto/rand contract)
-	for i := range b {
-		b[i] = alphabet[int(b[i])%len(alphabet)]
-	}
-	return string(b)
 }
