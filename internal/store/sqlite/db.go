@@ -174,6 +174,21 @@ func alreadyExists(err error, public string) error {
 	return err
 }
 
+// affectedOne turns "no row changed" into notFoundErr.
+func affectedOne(res sql.Result, err error, notFoundErr error) error {
+	if err != nil {
+		return err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return notFoundErr
+	}
+	return nil
+}
+
 // checkLimit refuses a page size that could return nothing or everything.
 func checkLimit(limit int) error {
 	if limit <= 0 {

@@ -138,14 +138,7 @@ func (d *DB) DeleteEventInvokeConfig(ctx context.Context, acct account.ID, funct
 	err := d.write(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM event_invoke_configs WHERE account = ? AND function = ? AND qualifier = ?`,
 			acct, function, qualifier)
-		if err != nil {
-			return err
-		}
-		n, err := res.RowsAffected()
-		if err == nil && n == 0 {
-			err = errNoEventInvokeConfig
-		}
-		return err
+		return affectedOne(res, err, errNoEventInvokeConfig)
 	})
 	if err != nil {
 		return fmt.Errorf("delete event invoke config: %w", err)

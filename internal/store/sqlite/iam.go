@@ -165,18 +165,3 @@ func (d *DB) ListIAMEntities(ctx context.Context, acct account.ID, kind, after s
 	}
 	return out, nil
 }
-
-// affectedOne turns "no row changed" into notFoundErr.
-func affectedOne(res sql.Result, err error, notFoundErr error) error {
-	if err != nil {
-		return err
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return err
-	}
-	if n == 0 {
-		return notFoundErr
-	}
-	return nil
-}

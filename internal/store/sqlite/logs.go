@@ -183,15 +183,7 @@ func (d *DB) DeleteLogGroup(ctx context.Context, acct account.ID, group string) 
 			}
 		}
 		res, err := tx.ExecContext(ctx, `DELETE FROM log_groups WHERE account = ? AND name = ?`, acct, group)
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
-			return errkind.New(errkind.NotFound, "log group not found")
-		}
-		return nil
+		return affectedOne(res, err, errkind.New(errkind.NotFound, "log group not found"))
 	})
 	if err != nil {
 		return fmt.Errorf("delete log group: %w", err)
