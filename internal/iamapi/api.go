@@ -19,7 +19,6 @@ import (
 	"lambent/internal/account"
 	"lambent/internal/authz"
 	"lambent/internal/awsquery"
-	"lambent/internal/errkind"
 	"lambent/internal/iam"
 )
 
@@ -71,35 +70,19 @@ func (c *call) acct() account.ID { return c.p.Account }
 // the gateway already read (and verified); the principal is in r's
 // context.
 func (a *API) Serve(w http.ResponseWriter, r *http.Request, body []byte, requestID string) {
-	p, ok := authz.PrincipalFrom(r.Context())
-	if !ok {
-		awsquery.WriteError(w, a.cfg.Logger, awsquery.IAM, requestID,
-			errkind.WithDetail(errkind.Unauthenticated, "MissingAuthenticationToken", "Request is missing Authentication Token"))
-		return
-	}
-	req, err := awsquery.Decode(r, body)
-	if err != nil {
-		awsquery.WriteError(w, a.cfg.Logger, awsquery.IAM, requestID, err)
-		return
-	}
-	h, ok := a.ops[req.Action]
-	if !ok {
-		awsquery.WriteError(w, a.cfg.Logger, awsquery.IAM, requestID, invalidAction(req.Action))
-		return
-	}
-	res, err := h(a, &call{ctx: r.Context(), p: p, q: req.Params, action: req.Action})
-	if err == nil {
-		err = awsquery.WriteResult(w, awsquery.IAM, req.Action, requestID, res)
-	}
-	if err != nil {
-		awsquery.WriteError(w, a.cfg.Logger, awsquery.IAM, requestID, err)
-	}
+	awsquery.Serve(w, r, body, requestID, awsquery.IAM, a.cfg.Logger, a.handle)
 }
 
-func invalidAction(action string) error {
-	return errkind.WithDetail(errkind.InvalidArgument, "InvalidAction",
-		"Could not find operation "+action+" for version "+awsquery.IAM.Version())
+// handle dispatches one decoded request to its operation.
+func (a *API) handle(ctx context.Context, p *authz.Principal, req *awsquery.Request) (any, error) {
+	h, ok := a.ops[req.Action]
+	if !ok {
+		return nil, invalidAction(req.Action)
+	}
+	return h(a, &call{ctx: ctx, p: p, q: req.Params, action: req.Action})
 }
+
+func invalidAction(action string) error { return awsquery.InvalidAction(awsquery.IAM, action) }
 
 // authorize asks the authorisation point whether the caller may perform
 // iam:<action> on resource.

@@ -17,7 +17,6 @@ import (
 
 	"lambent/internal/authz"
 	"lambent/internal/awsquery"
-	"lambent/internal/errkind"
 	"lambent/internal/sts"
 )
 
@@ -58,35 +57,20 @@ func New(cfg Config) (*API, error) {
 // the gateway already read (and verified); the principal is in r's
 // context.
 func (a *API) Serve(w http.ResponseWriter, r *http.Request, body []byte, requestID string) {
-	p, ok := authz.PrincipalFrom(r.Context())
-	if !ok {
-		awsquery.WriteError(w, a.cfg.Logger, awsquery.STS, requestID,
-			errkind.WithDetail(errkind.Unauthenticated, "MissingAuthenticationToken", "Request is missing Authentication Token"))
-		return
-	}
-	req, err := awsquery.Decode(r, body)
-	if err != nil {
-		awsquery.WriteError(w, a.cfg.Logger, awsquery.STS, requestID, err)
-		return
-	}
-	var res any
+	awsquery.Serve(w, r, body, requestID, awsquery.STS, a.cfg.Logger, a.handle)
+}
+
+// handle dispatches one decoded request to its operation.
+func (a *API) handle(ctx context.Context, p *authz.Principal, req *awsquery.Request) (any, error) {
 	switch req.Action {
 	case "GetCallerIdentity":
-		res = callerIdentity(p)
+		return callerIdentity(p), nil
 	case "AssumeRole":
-		res, err = a.assumeRole(r.Context(), p, req.Params)
+		return a.assumeRole(ctx, p, req.Params)
 	case "GetSessionToken":
-		res, err = a.getSessionToken(r.Context(), p, req.Params)
-	default:
-		err = errkind.WithDetail(errkind.InvalidArgument, "InvalidAction",
-			"Could not find operation "+req.Action+" for version "+awsquery.STS.Version())
+		return a.getSessionToken(ctx, p, req.Params)
 	}
-	if err == nil {
-		err = awsquery.WriteResult(w, awsquery.STS, req.Action, requestID, res)
-	}
-	if err != nil {
-		awsquery.WriteError(w, a.cfg.Logger, awsquery.STS, requestID, err)
-	}
+	return nil, awsquery.InvalidAction(awsquery.STS, req.Action)
 }
 
 type callerIdentityResult struct {
