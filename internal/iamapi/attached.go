@@ -84,3 +84,13 @@ func (a *API) beginHolderList(c *call, k iam.EntityKind) (string, iam.ListOption
 	}
 	return name, o, a.authorizeEntity(c, k, name)
 }
+
+// namedEntity reads the user, role or group a call names (UserName,
+// RoleName or GroupName) and authorises the call on it.
+func (a *API) namedEntity(c *call, k iam.EntityKind) (string, error) {
+	name, err := c.one(holderParam(k))
+	if err != nil {
+		return "", err
+	}
+	return name, a.authorizeEntity(c, k, name)
+}

@@ -31,11 +31,8 @@ type getGroupResult struct {
 }
 
 func getGroup(a *API, c *call) (any, error) {
-	name, err := c.one("GroupName")
+	name, err := a.namedEntity(c, iam.KindGroup)
 	if err != nil {
-		return nil, err
-	}
-	if err := a.authorizeEntity(c, iam.KindGroup, name); err != nil {
 		return nil, err
 	}
 	g, users, err := a.cfg.IAM.GetGroup(c.ctx, c.acct(), name)
@@ -72,11 +69,8 @@ func listGroups(a *API, c *call) (any, error) {
 }
 
 func deleteGroup(a *API, c *call) (any, error) {
-	name, err := c.one("GroupName")
+	name, err := a.namedEntity(c, iam.KindGroup)
 	if err != nil {
-		return nil, err
-	}
-	if err := a.authorizeEntity(c, iam.KindGroup, name); err != nil {
 		return nil, err
 	}
 	return nil, a.cfg.IAM.DeleteGroup(c.ctx, c.acct(), name)
@@ -107,11 +101,8 @@ func removeUserFromGroup(a *API, c *call) (any, error) {
 }
 
 func listGroupsForUser(a *API, c *call) (any, error) {
-	name, err := c.one("UserName")
+	name, err := a.namedEntity(c, iam.KindUser)
 	if err != nil {
-		return nil, err
-	}
-	if err := a.authorizeEntity(c, iam.KindUser, name); err != nil {
 		return nil, err
 	}
 	gs, err := a.cfg.IAM.ListGroupsForUser(c.ctx, c.acct(), name)

@@ -32,11 +32,8 @@ func createRole(a *API, c *call) (any, error) {
 }
 
 func getRole(a *API, c *call) (any, error) {
-	name, err := c.one("RoleName")
+	name, err := a.namedEntity(c, iam.KindRole)
 	if err != nil {
-		return nil, err
-	}
-	if err := a.authorizeEntity(c, iam.KindRole, name); err != nil {
 		return nil, err
 	}
 	r, err := a.cfg.IAM.GetRole(c.ctx, c.acct(), name)
@@ -73,11 +70,8 @@ func listRoles(a *API, c *call) (any, error) {
 }
 
 func deleteRole(a *API, c *call) (any, error) {
-	name, err := c.one("RoleName")
+	name, err := a.namedEntity(c, iam.KindRole)
 	if err != nil {
-		return nil, err
-	}
-	if err := a.authorizeEntity(c, iam.KindRole, name); err != nil {
 		return nil, err
 	}
 	return nil, a.cfg.IAM.DeleteRole(c.ctx, c.acct(), name)
@@ -120,33 +114,24 @@ func updateRole(a *API, c *call) (any, error) {
 }
 
 func tagRole(a *API, c *call) (any, error) {
-	name, err := c.one("RoleName")
+	name, err := a.namedEntity(c, iam.KindRole)
 	if err != nil {
-		return nil, err
-	}
-	if err := a.authorizeEntity(c, iam.KindRole, name); err != nil {
 		return nil, err
 	}
 	return nil, a.cfg.IAM.TagRole(c.ctx, c.acct(), name, c.tags())
 }
 
 func untagRole(a *API, c *call) (any, error) {
-	name, err := c.one("RoleName")
+	name, err := a.namedEntity(c, iam.KindRole)
 	if err != nil {
-		return nil, err
-	}
-	if err := a.authorizeEntity(c, iam.KindRole, name); err != nil {
 		return nil, err
 	}
 	return nil, a.cfg.IAM.UntagRole(c.ctx, c.acct(), name, c.q.List("TagKeys"))
 }
 
 func listRoleTags(a *API, c *call) (any, error) {
-	name, err := c.one("RoleName")
+	name, err := a.namedEntity(c, iam.KindRole)
 	if err != nil {
-		return nil, err
-	}
-	if err := a.authorizeEntity(c, iam.KindRole, name); err != nil {
 		return nil, err
 	}
 	r, err := a.cfg.IAM.GetRole(c.ctx, c.acct(), name)

@@ -80,33 +80,24 @@ func listUsers(a *API, c *call) (any, error) {
 }
 
 func deleteUser(a *API, c *call) (any, error) {
-	name, err := c.one("UserName")
+	name, err := a.namedEntity(c, iam.KindUser)
 	if err != nil {
-		return nil, err
-	}
-	if err := a.authorizeEntity(c, iam.KindUser, name); err != nil {
 		return nil, err
 	}
 	return nil, a.cfg.IAM.DeleteUser(c.ctx, c.acct(), name)
 }
 
 func tagUser(a *API, c *call) (any, error) {
-	name, err := c.one("UserName")
+	name, err := a.namedEntity(c, iam.KindUser)
 	if err != nil {
-		return nil, err
-	}
-	if err := a.authorizeEntity(c, iam.KindUser, name); err != nil {
 		return nil, err
 	}
 	return nil, a.cfg.IAM.TagUser(c.ctx, c.acct(), name, c.tags())
 }
 
 func untagUser(a *API, c *call) (any, error) {
-	name, err := c.one("UserName")
+	name, err := a.namedEntity(c, iam.KindUser)
 	if err != nil {
-		return nil, err
-	}
-	if err := a.authorizeEntity(c, iam.KindUser, name); err != nil {
 		return nil, err
 	}
 	return nil, a.cfg.IAM.UntagUser(c.ctx, c.acct(), name, c.q.List("TagKeys"))
@@ -127,11 +118,8 @@ func tagList(tags []iam.Tag) listTagsResult {
 }
 
 func listUserTags(a *API, c *call) (any, error) {
-	name, err := c.one("UserName")
+	name, err := a.namedEntity(c, iam.KindUser)
 	if err != nil {
-		return nil, err
-	}
-	if err := a.authorizeEntity(c, iam.KindUser, name); err != nil {
 		return nil, err
 	}
 	u, err := a.cfg.IAM.GetUser(c.ctx, c.acct(), name)
